@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { isSafeRelativePath } from './path.js';
+
+export const Checksum = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256');
+export const AssetId = z.uuid();
+export const RelativePath = z.string().refine(isSafeRelativePath, 'a safe relative path');
+export const Email = z.email().max(254).transform((e) => e.toLowerCase());
+export const Password = z.string().min(8, 'at least 8 characters').max(1024);
+
+// ---- accounts and devices ----
+export const SignupRequest = z.object({ email: Email, password: Password });
+export const SignupResponse = z.object({ accountId: z.string(), email: z.string() });
+export const LoginRequest = z.object({
+  email: Email,
+  password: z.string().min(1).max(1024),
+  deviceName: z.string().min(1).max(200),
+});
+export const LoginResponse = z.object({
+  accountId: z.string(),
+  email: z.string(),
+  deviceId: z.string(),
+  token: z.string(),
+});
+export const MeResponse = z.object({ accountId: z.string(), email: z.string(), deviceId: z.string(), deviceName: z.string() });
+
+export const ServerInfo = z.object({
+  name: z.literal('skyroll'),
+  version: z.string(),
+  protocol: z.object({ min: z.number().int(), max: z.number().int() }),
+});
+
+// ---- assets ----
+export const AssetType = z.enum(['photo', 'video']);
+export const Asset = z.object({
+  id: AssetId,
+  checksum: Checksum,
+  size: z.number().int().nonnegative(),
+  type: AssetType,
+  mime: z.string(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  /** Capture time from EXIF/QuickTime, epoch ms; null when the file has none. */
+  takenAt: z.number().nullable(),
+  /** Relative path on the device that added it; where other devices place it. */
+  path: z.string(),
+  originDeviceId: z.string().nullable(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  trashedAt: z.number().nullable(),
+  /** 1 for the first bytes; +1 each time a device saves new bytes over it. */
+  version: z.number().int().positive(),
+});
+export type Asset = z.infer<typeof Asset>;
+
+/** One request for many hashes: which does the account lack? */
+export const CheckRequest = z.object({ checksums: z.array(Checksum).min(1).max(1000) });
+export const CheckState = z.enum(['missing', 'uploaded', 'live', 'trashed']);
+export const CheckResponse = z.object({
+  results: z.array(z.object({ checksum: Checksum, state: CheckState, assetId: AssetId.optional() })),
+});
+
+/** Make an uploaded original an asset (or a new version of one). Idempotent by checksum. */
+export const CommitRequest = z.object({
+  checksum: Checksum,
+  path: RelativePath,
+  /** File mtime on the device, epoch ms: the capture time when the file has no EXIF date. */
+  mtime: z.number().optional(),
+  /** Set when the device saved new bytes over a file it had synced as this asset. */
+  replaces: z.object({ assetId: AssetId, checksum: Checksum }).optional(),
+});
+export const CommitResponse = z.object({ asset: Asset, created: z.boolean() });
+
+export const MoveRequest = z.object({ path: RelativePath });
+export const AssetIdsRequest = z.object({ assetIds: z.array(AssetId).min(1).max(1000) });
+export const AssetsResponse = z.object({ assets: z.array(Asset) });
+export const AssetIdParams = z.object({ id: AssetId });
+
+// ---- journal ----
+export const JournalEntryType = z.enum([
+  'asset.added',
+  'asset.updated',
+  'asset.moved',
+  'asset.trashed',
+  'asset.restored',
+  'asset.purged',
+]);
+export const JournalEntry = z.object({
+  seq: z.number().int().positive(),
+  type: JournalEntryType,
+  assetId: AssetId,
+  /** The asset as it is after this change (null once purged). */
+  asset: Asset.nullable(),
+  deviceId: z.string().nullable(),
+  at: z.number(),
+});
+export type JournalEntry = z.infer<typeof JournalEntry>;
+export const JournalQuery = z.object({
+  after: z.coerce.number().int().nonnegative().default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+});
+export const JournalPage = z.object({
+  entries: z.array(JournalEntry),
+  /** Pass as `after` for the next page. */
+  cursor: z.number().int().nonnegative(),
+  more: z.boolean(),
+  /** The newest sequence number of the account when the page was read. */
+  head: z.number().int().nonnegative(),
+});
+export type JournalPage = z.infer<typeof JournalPage>;
+
+/** Server-sent event on `GET /api/events`: `event: journal`, data `{ "head": N }`. */
+export const JournalPoke = z.object({ head: z.number().int().nonnegative() });
+
+/** tus Upload-Metadata keys the server requires. */
+export const UPLOAD_METADATA = { checksum: 'checksum', filename: 'filename' } as const;
+
+export const ROUTES = {
+  info: '/api/server/info',
+  signup: '/api/auth/signup',
+  login: '/api/auth/login',
+  logout: '/api/auth/logout',
+  me: '/api/auth/me',
+  check: '/api/assets/check',
+  assets: '/api/assets',
+  asset: (id: string) => `/api/assets/${id}`,
+  original: (id: string) => `/api/assets/${id}/original`,
+  trash: '/api/assets/trash',
+  restore: '/api/assets/restore',
+  trashList: '/api/trash',
+  journal: '/api/journal',
+  events: '/api/events',
+  uploads: '/api/uploads',
+} as const;
