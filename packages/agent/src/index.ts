@@ -1,6 +1,15 @@
 import type { Command } from 'commander';
+import { registerAccountCommands } from './cli/account.command.js';
+import { registerPauseCommands } from './cli/pause.command.js';
+import { registerStatusCommand } from './cli/status.command.js';
+import { registerSyncCommand } from './cli/sync.command.js';
+import { registerTrashCommand } from './cli/trash.command.js';
 
 /** Adds the device commands (signup, login, sync, status, trash, pause, resume) to the CLI. */
 export function registerAgentCommands(program: Command): void {
-  void program;
+  registerAccountCommands(program);
+  registerSyncCommand(program);
+  registerStatusCommand(program);
+  registerTrashCommand(program);
+  registerPauseCommands(program);
 }

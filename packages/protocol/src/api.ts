@@ -23,6 +23,14 @@ export const LoginResponse = z.object({
 });
 export const MeResponse = z.object({ accountId: z.string(), email: z.string(), deviceId: z.string(), deviceName: z.string() });
 
+/** The account's plan and cloud storage (`GET /api/account/storage`); trash counts as used. */
+export const StorageInfo = z.object({
+  plan: z.string(),
+  quotaBytes: z.number().int().nonnegative(),
+  usedBytes: z.number().int().nonnegative(),
+});
+export type StorageInfo = z.infer<typeof StorageInfo>;
+
 export const ServerInfo = z.object({
   name: z.literal('skyroll'),
   version: z.string(),
@@ -130,4 +138,5 @@ export const ROUTES = {
   journal: '/api/journal',
   events: '/api/events',
   uploads: '/api/uploads',
+  storage: '/api/account/storage',
 } as const;

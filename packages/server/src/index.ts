@@ -1,4 +1,29 @@
+import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
+import { loadConfig, type ServerOptions } from './config.js';
+
+// Nothing heavy at import: every `skyroll` command loads this module, only `skyroll server`
+// needs Fastify, SQLite, sharp and tus (loaded in startServer).
+export { loadConfig, type ServerConfig, type ServerOptions } from './config.js';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Starts the server on a data folder; prints one line, `Skyroll server listening on URL`. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const config = loadConfig(options);
+  const { buildApp } = await import('./app.js');
+  const app = await buildApp(config);
+  await app.listen({ host: config.host, port: config.port });
+  const { port } = app.server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  process.stdout.write(`Skyroll server listening on ${url}\n`);
+  return { url, port, close: () => app.close() };
+}
 
 /** Adds `skyroll server` to the CLI. */
 export function registerServerCommand(program: Command): void {
@@ -7,8 +32,30 @@ export function registerServerCommand(program: Command): void {
     .description('Run the Skyroll server (the cloud) on the embedded default: SQLite + originals on disk')
     .option('--data <dir>', 'data folder', './skyroll-data')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--port <port>', 'port to listen on', '8437')
-    .action(() => {
-      throw new Error('not built yet');
+    .option('--port <port>', 'port to listen on (0: any free port)', '8437')
+    .action(async (opts: { data: string; host: string; port: string }) => {
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: not a port number: ${opts.port}`);
+      const server = await startServer({ dataDir: opts.data, host: opts.host, port });
+      closeOnSignals(server);
     });
+}
+
+/** Clean shutdown on SIGTERM/SIGINT: finish requests in flight (10 s at most), close the database. */
+export function closeOnSignals(server: RunningServer, graceMs = 10_000): void {
+  let closing = false;
+  const shutdown = () => {
+    if (closing) return;
+    closing = true;
+    setTimeout(() => process.exit(1), graceMs).unref();
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
 }

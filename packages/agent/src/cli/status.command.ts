@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { formatStatus, statusReport } from '../status.js';
+import type { AgentState } from '../state/state.js';
+import { deviceCommand, withState, type StateOption } from './command.js';
+
+export function registerStatusCommand(program: Command): void {
+  deviceCommand(program, 'status', 'Show what is not synced, item by item, and why')
+    .argument('[path]', 'only this file or folder')
+    .option('--json', 'machine-readable output')
+    .action((path: string | undefined, opts: StateOption & { json?: boolean }) =>
+      withState(opts, async (state) => {
+        const until = state.meta.pausedUntil();
+        const report = statusReport({
+          syncedPaths: state.base.all().map((b) => b.path),
+          items: state.items.all(),
+          paused: until ? { detail: `sync is paused ${until === Infinity ? 'until resumed' : `until ${new Date(until).toISOString()}`}; run skyroll resume` } : undefined,
+          under: path === undefined ? undefined : relativeToFolder(state, path),
+        });
+        console.log(opts.json ? JSON.stringify(report, null, 2) : formatStatus(report));
+      }),
+    );
+}
+
+/** PATH as given (absolute, relative to the working directory, or to the synced folder). */
+function relativeToFolder(state: AgentState, path: string): string {
+  const folder = state.meta.folder();
+  if (!folder) return path;
+  const fromCwd = resolve(path);
+  if (isAbsolute(path) || existsSync(fromCwd)) {
+    const real = existsSync(fromCwd) ? realpathSync(fromCwd) : fromCwd;
+    const rel = relative(folder, real);
+    if (!rel.startsWith('..') && !isAbsolute(rel)) return rel === '' ? '.' : rel.split('\\').join('/');
+  }
+  return path;
+}

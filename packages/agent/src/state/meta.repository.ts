@@ -1,0 +1,70 @@
+import type { Db } from './database.js';
+
+export interface Login {
+  server: string;
+  token: string;
+  accountId: string;
+  deviceId: string;
+  email: string;
+}
+
+/** Single values of the device: the login, the bound folder, the journal cursor, the pause. */
+export class MetaRepository {
+  constructor(private readonly db: Db) {}
+
+  get(key: string): string | undefined {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  set(key: string, value: string): void {
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  delete(key: string): void {
+    this.db.prepare('DELETE FROM meta WHERE key = ?').run(key);
+  }
+
+  login(): Login | undefined {
+    const raw = this.get('login');
+    return raw ? (JSON.parse(raw) as Login) : undefined;
+  }
+
+  setLogin(login: Login): void {
+    this.set('login', JSON.stringify(login));
+  }
+
+  /** Signup remembers the server so `login` can omit it. */
+  server(): string | undefined {
+    return this.login()?.server ?? this.get('server');
+  }
+
+  folder(): string | undefined {
+    return this.get('folder');
+  }
+
+  bindFolder(folder: string): void {
+    this.set('folder', folder);
+  }
+
+  cursor(): number {
+    return Number(this.get('cursor') ?? 0);
+  }
+
+  setCursor(cursor: number): void {
+    this.set('cursor', String(cursor));
+  }
+
+  /** Epoch ms until which sync is paused; Infinity for "until resumed"; 0 when running. */
+  pausedUntil(now = Date.now()): number {
+    const raw = this.get('paused_until');
+    if (!raw) return 0;
+    const until = raw === 'forever' ? Infinity : Number(raw);
+    return until > now ? until : 0;
+  }
+
+  setPausedUntil(until: number): void {
+    if (until === 0) this.delete('paused_until');
+    else this.set('paused_until', until === Infinity ? 'forever' : String(until));
+  }
+}

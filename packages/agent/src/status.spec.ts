@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { formatStatus, statusReport } from './status.js';
+
+describe('statusReport', () => {
+  const items = [
+    { path: 'a/new.jpg', state: 'pending' as const, reason: null, detail: null, checksum: null },
+    { path: 'a/big.mov', state: 'blocked' as const, reason: 'cloud-storage' as const, detail: 'Cloud storage is full', checksum: null },
+    { path: 'bad.jpg', state: 'failed' as const, reason: 'agent' as const, detail: 'The file is damaged', checksum: 'x' },
+    { path: 'notes.txt', state: 'excluded' as const, reason: 'agent' as const, detail: 'not a photo or video', checksum: null },
+  ];
+
+  it('counts every state and lists every item', () => {
+    const report = statusReport({ syncedPaths: ['a/old.jpg', 'b.jpg'], items });
+    expect(report.summary).toEqual({ synced: 2, pending: 1, blocked: 1, failed: 1 });
+    expect(report.items.map((i) => i.path)).toEqual(['a/big.mov', 'a/new.jpg', 'a/old.jpg', 'b.jpg', 'bad.jpg', 'notes.txt']);
+  });
+
+  it('filters by a folder or a file', () => {
+    expect(statusReport({ syncedPaths: ['a/old.jpg', 'ab.jpg'], items, under: 'a/' }).items.map((i) => i.path)).toEqual([
+      'a/big.mov',
+      'a/new.jpg',
+      'a/old.jpg',
+    ]);
+    expect(statusReport({ syncedPaths: [], items, under: 'bad.jpg' }).summary.failed).toBe(1);
+  });
+
+  it('shows waiting items as blocked by the pause', () => {
+    const report = statusReport({ syncedPaths: [], items, paused: { detail: 'paused' } });
+    expect(report.items.find((i) => i.path === 'a/new.jpg')).toMatchObject({ state: 'blocked', reason: 'sync-enabled' });
+  });
+
+  it('prints one line per item not synced, then the summary', () => {
+    const text = formatStatus(statusReport({ syncedPaths: ['b.jpg'], items }));
+    expect(text.split('\n')).toHaveLength(5);
+    expect(text).toMatch(/1 synced, 1 pending, 1 blocked, 1 failed$/);
+  });
+});

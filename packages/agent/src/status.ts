@@ -1,0 +1,59 @@
+/** `skyroll status`: every item and why it is not synced, from the state alone (pure). */
+import type { Item, ItemState, Reason } from './state/item.repository.js';
+
+export interface StatusItem {
+  path: string;
+  state: ItemState | 'synced';
+  reason: Reason | null;
+  detail: string | null;
+}
+
+export interface StatusReport {
+  summary: { synced: number; pending: number; blocked: number; failed: number };
+  items: StatusItem[];
+}
+
+export interface StatusInput {
+  syncedPaths: string[];
+  items: Item[];
+  /** When the device is paused, waiting items are blocked by that. */
+  paused?: { detail: string };
+  /** Only this path (a file, or a folder and what it holds), relative to the synced folder. */
+  under?: string;
+}
+
+export function statusReport(input: StatusInput): StatusReport {
+  const byPath = new Map<string, StatusItem>();
+  for (const path of input.syncedPaths) byPath.set(path, { path, state: 'synced', reason: null, detail: null });
+  for (const item of input.items) {
+    const waiting = item.state === 'pending' || item.state === 'uploading' || item.state === 'downloading';
+    byPath.set(
+      item.path,
+      input.paused && waiting
+        ? { path: item.path, state: 'blocked', reason: 'sync-enabled', detail: input.paused.detail }
+        : { path: item.path, state: item.state, reason: item.reason, detail: item.detail },
+    );
+  }
+  const under = input.under?.replace(/\/+$/, '');
+  const items = [...byPath.values()]
+    .filter((i) => !under || under === '.' || i.path === under || i.path.startsWith(`${under}/`))
+    .sort((a, b) => a.path.localeCompare(b.path));
+  const summary = { synced: 0, pending: 0, blocked: 0, failed: 0 };
+  for (const i of items) {
+    if (i.state === 'synced' || i.state === 'optimized') summary.synced++;
+    else if (i.state === 'pending' || i.state === 'uploading' || i.state === 'downloading') summary.pending++;
+    else if (i.state === 'blocked') summary.blocked++;
+    else if (i.state === 'failed') summary.failed++;
+  }
+  return { summary, items };
+}
+
+/** One line per item that is not synced, then the summary. */
+export function formatStatus(report: StatusReport): string {
+  const lines = report.items
+    .filter((i) => i.state !== 'synced')
+    .map((i) => `${i.state.padEnd(11)} ${i.path}${i.reason ? `  [${i.reason}]` : ''}${i.detail ? `  ${i.detail}` : ''}`);
+  const { synced, pending, blocked, failed } = report.summary;
+  lines.push(`${synced} synced, ${pending} pending, ${blocked} blocked, ${failed} failed`);
+  return lines.join('\n');
+}

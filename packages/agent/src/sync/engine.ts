@@ -1,0 +1,236 @@
+/**
+ * The sync loop: scan (what the folder holds) + journal (what the cloud holds) → reconcile (what
+ * to do) → act. Runs a pass whenever something may have changed: the watcher, a journal poke, a
+ * finished transfer, a timer. Transfers run in the background so a new photo never waits for a
+ * long video.
+ */
+import { reconcile, type Action, type BaseRecord } from '../reconcile.js';
+import { QUIET_MS, scanFolder, type ScanResult } from '../scan/scanner.js';
+import type { Item } from '../state/item.repository.js';
+import type { AgentState } from '../state/state.js';
+import type { ApiClient } from '../transfer/api-client.js';
+import type { RateLimiter } from '../transfer/throttle.js';
+import type { AgentLog } from './agent-log.js';
+import type { SyncContext } from './context.js';
+import { applyPlan, transferKey } from './executor.js';
+import { failureOf, type Failure } from './failure.js';
+import { hasMarker, writeMarker } from './folder.js';
+import { pullJournal } from './journal.js';
+import type { Progress } from './progress.js';
+import { TransferQueue } from './transfer-queue.js';
+
+export interface EngineOptions {
+  folder: string;
+  state: AgentState;
+  api: ApiClient;
+  log: AgentLog;
+  progress: Progress;
+  limiter?: RateLimiter;
+  confirmDeletions: boolean;
+  /** `--once`: a blocked or failed action is not retried within the run. */
+  once: boolean;
+}
+
+export interface PassResult {
+  /** Actions started (or done) by this pass. */
+  dispatched: number;
+  busy: number;
+  /** Local deletions waiting for the folder to settle. */
+  heldDeletions: number;
+  /** When to look again at files still being written (epoch ms). */
+  settleAt?: number;
+  paused: boolean;
+  offline?: Failure;
+  fatal?: Failure;
+}
+
+/** How long a blocked or failed action waits before it is tried again (continuous mode). */
+const HOLD_MS = 60_000;
+
+export class SyncEngine {
+  readonly queue: TransferQueue;
+  private readonly ctx: SyncContext;
+  /** Actions not to try again before a time (a blocked quota, a failed move…). */
+  private readonly holds = new Map<string, { until: number; failure: Failure; attempts: number }>();
+  private offline?: { until: number; failure: Failure; delay: number };
+  private fatal?: Failure;
+  private onSettled: () => void = () => {};
+  /** Bumped whenever an action changed the base: a scan that overlapped it is not trusted. */
+  private generation = 0;
+
+  constructor(private readonly options: EngineOptions) {
+    this.queue = new TransferQueue(() => this.onSettled());
+    this.ctx = {
+      folder: options.folder,
+      state: options.state,
+      api: options.api,
+      log: options.log,
+      limiter: options.limiter,
+      progress: options.progress,
+      report: (action, failure) => this.report(action, failure),
+      completed: (action) => {
+        this.generation++;
+        this.holds.delete(actionKey(action));
+      },
+    };
+  }
+
+  /** Called whenever a transfer settles (the continuous loop schedules a pass). */
+  set settled(fn: () => void) {
+    this.onSettled = fn;
+  }
+
+  get fatalFailure(): Failure | undefined {
+    return this.fatal;
+  }
+
+  /** Forget the offline back-off: the server just spoke to us. */
+  online(): void {
+    if (this.offline) this.options.log.write('connection.restored');
+    this.offline = undefined;
+  }
+
+  /**
+   * `pullJournal: false` when the journal poke stream is up and said nothing new.
+   * `holdDeletions` while files are still disappearing: a mass deletion is judged whole.
+   */
+  async pass({ pullJournal: pull = true, holdDeletions = false } = {}): Promise<PassResult> {
+    const { state, folder, log } = this.options;
+    const now = Date.now();
+    const paused = state.meta.pausedUntil(now) > 0;
+    if (paused) this.queue.abortAll();
+
+    let offline: Failure | undefined = this.offline && this.offline.until > now ? this.offline.failure : undefined;
+    if (pull && !paused && !offline && !this.fatal) {
+      try {
+        await pullJournal(this.options.api, state);
+        this.online();
+      } catch (err) {
+        const failure = failureOf(err);
+        if (failure.fatal) this.fatal = failure;
+        else {
+          offline = failure.offline ? failure : { ...failure, state: 'blocked', reason: 'connection' };
+          this.setOffline(offline);
+        }
+        log.error('journal.error', err);
+      }
+    }
+
+    // The base is read before the scan, and both again if a transfer finished meanwhile: a file
+    // placed or committed during the scan must never look deleted.
+    let base: BaseRecord[] = [];
+    let scan!: ScanResult;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const generation = this.generation;
+      base = state.base.all();
+      scan = await scanFolder(folder, state.hashes);
+      if (generation === this.generation) break;
+    }
+    const scannedAt = Date.now();
+    if (scan.hashed > 0) log.write('scan.hashed', { count: scan.hashed });
+
+    const confirm = this.options.confirmDeletions;
+    const markerPresent = hasMarker(folder);
+    const plan = reconcile(
+      { local: scan.files, busy: scan.busy, base, remote: state.remote.all(), failed: state.items.failures() },
+      { folder, markerPresent, confirmDeletions: confirm },
+    );
+    const stop: Failure | undefined = paused ? pausedFailure(state.meta.pausedUntil(now)) : (this.fatal ?? offline);
+    const ready = holdDeletions ? plan.actions.filter((a) => a.kind !== 'trash-remote') : plan.actions;
+    const runnable = stop ? [] : ready.filter((a) => !this.isHeld(a, now) && !this.inFlight(a));
+    this.writeItems(scan, plan.actions, plan.blocked, stop, now);
+
+    if (runnable.length > 0) {
+      log.write('pass', { actions: countKinds(runnable), blocked: plan.blocked.length, scanMs: scannedAt - now, planMs: Date.now() - scannedAt });
+      await applyPlan(this.ctx, runnable, this.queue);
+    }
+    if (confirm && !markerPresent && !stop) writeMarker(folder);
+    const heldDeletions = plan.actions.length - ready.length;
+    return { dispatched: runnable.length, busy: scan.busy.length, settleAt: scan.settleAt, heldDeletions, paused, offline: this.offline?.failure, fatal: this.fatal };
+  }
+
+  /** The status table after a pass: every action pending (or why not), exclusions, failures kept. */
+  private writeItems(scan: ScanResult, actions: Action[], blocked: { path: string; reason: 'mass-delete'; detail: string }[], stop: Failure | undefined, now: number): void {
+    const { state } = this.options;
+    const local = new Map(scan.files.map((f) => [f.path, f.checksum]));
+    const items: Item[] = [];
+    for (const item of state.items.all()) {
+      // A failure stays until the bytes change; the scanner reports them again.
+      if (item.state === 'failed' && item.checksum && local.get(item.path) === item.checksum) items.push(item);
+    }
+    for (const e of scan.excluded) items.push({ path: e.path, state: 'excluded', reason: 'agent', detail: e.detail, checksum: null });
+    for (const b of blocked) items.push({ path: b.path, state: 'blocked', reason: b.reason, detail: b.detail, checksum: null });
+    for (const action of actions) {
+      const current = state.items.get(action.path);
+      const hold = this.holds.get(actionKey(action));
+      if (stop) items.push({ path: action.path, state: 'blocked', reason: stop.reason, detail: stop.detail, checksum: null });
+      else if (this.inFlight(action) && current) items.push(current);
+      else if (hold && hold.until > now) items.push({ path: action.path, state: hold.failure.state, reason: hold.failure.reason, detail: hold.failure.detail, checksum: null });
+      else items.push({ path: action.path, state: 'pending', reason: null, detail: null, checksum: null });
+    }
+    state.items.replaceAll(dedupe(items));
+  }
+
+  private report(action: Action, failure: Failure): void {
+    const { state } = this.options;
+    if (failure.fatal) this.fatal = failure;
+    if (failure.offline) this.setOffline(failure);
+    const permanent = failure.permanent === true && action.kind === 'upload';
+    state.items.put({
+      path: action.path,
+      state: failure.offline ? 'blocked' : failure.state,
+      reason: failure.offline ? 'connection' : failure.reason,
+      detail: failure.detail,
+      checksum: permanent ? action.file.checksum : null,
+    });
+    if (permanent || failure.offline) return;
+    const attempts = (this.holds.get(actionKey(action))?.attempts ?? 0) + 1;
+    const wait = failure.retrySoon && attempts < 3 ? 1000 : this.options.once ? Infinity : HOLD_MS;
+    this.holds.set(actionKey(action), { until: Date.now() + wait, failure, attempts });
+  }
+
+  private setOffline(failure: Failure): void {
+    const delay = Math.min((this.offline?.delay ?? 500) * 2, 5_000);
+    this.offline = { until: Date.now() + delay, failure, delay };
+  }
+
+  /** When the next pass is worth running after an offline or hold period (ms from now). */
+  nextRetryIn(now = Date.now()): number | undefined {
+    const times = [...this.holds.values()].map((h) => h.until).filter((t) => t > now && Number.isFinite(t));
+    if (this.offline && this.offline.until > now) times.push(this.offline.until);
+    return times.length ? Math.min(...times) - now : undefined;
+  }
+
+  private isHeld(action: Action, now: number): boolean {
+    const hold = this.holds.get(actionKey(action));
+    return hold !== undefined && hold.until > now;
+  }
+
+  private inFlight(action: Action): boolean {
+    const key = transferKey(action);
+    return key !== undefined && this.queue.has(key);
+  }
+}
+
+export const BUSY_RETRY_MS = QUIET_MS + 20;
+
+function actionKey(action: Action): string {
+  return action.kind === 'download' || action.kind === 'replace-local' ? `${action.kind}:${action.asset.id}` : `${action.kind}:${action.path}`;
+}
+
+function pausedFailure(until: number): Failure {
+  const when = until === Infinity ? 'until `skyroll resume`' : `until ${new Date(until).toISOString()}`;
+  return { state: 'blocked', reason: 'sync-enabled', detail: `sync is paused ${when}; run skyroll resume to sync now` };
+}
+
+function countKinds(actions: Action[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const a of actions) counts[a.kind] = (counts[a.kind] ?? 0) + 1;
+  return counts;
+}
+
+function dedupe(items: Item[]): Item[] {
+  const byPath = new Map<string, Item>();
+  for (const item of items) if (!byPath.has(item.path)) byPath.set(item.path, item);
+  return [...byPath.values()];
+}

@@ -1,0 +1,29 @@
+import { SkyrollError, type ErrorCode } from '@skyroll/protocol';
+import { describe, expect, it } from 'vitest';
+import { OfflineError } from '../transfer/api-client.js';
+import { failureOf } from './failure.js';
+
+describe('failureOf', () => {
+  it.each<[ErrorCode, string, string | null, boolean]>([
+    ['QUOTA_EXCEEDED', 'blocked', 'cloud-storage', false],
+    ['UPDATE_REQUIRED', 'blocked', 'version', false],
+    ['UNAUTHORIZED', 'blocked', 'account', false],
+    ['CORRUPT_MEDIA', 'failed', 'agent', true],
+    ['UNSUPPORTED_MEDIA', 'failed', 'agent', true],
+    ['EMPTY_FILE', 'failed', 'agent', true],
+    ['NOT_FOUND', 'failed', 'agent', false],
+    ['CHECKSUM_MISMATCH', 'pending', null, false],
+  ])('%s -> %s (%s), permanent %s', (code, state, reason, permanent) => {
+    const failure = failureOf(new SkyrollError(code));
+    expect(failure).toMatchObject({ state, reason });
+    expect(Boolean(failure.permanent)).toBe(permanent);
+  });
+
+  it('an unreachable server is a connection block', () => {
+    expect(failureOf(new OfflineError('http://x', new Error('ECONNREFUSED')))).toMatchObject({ state: 'blocked', reason: 'connection', offline: true });
+  });
+
+  it('a full disk is a device-storage block', () => {
+    expect(failureOf(Object.assign(new Error('no space'), { code: 'ENOSPC' }))).toMatchObject({ state: 'blocked', reason: 'device-storage' });
+  });
+});

@@ -1,0 +1,50 @@
+import { SkyrollError } from '@skyroll/protocol';
+import type { ItemState, Reason } from '../state/item.repository.js';
+import { OfflineError } from '../transfer/api-client.js';
+
+export interface Failure {
+  state: Extract<ItemState, 'blocked' | 'failed' | 'pending'>;
+  reason: Reason | null;
+  detail: string;
+  /** The server cannot be reached: stop the pass and retry later. */
+  offline?: boolean;
+  /** No action of this device can succeed until the person acts (sign in again, update). */
+  fatal?: boolean;
+  /** The server refused these bytes for good: not retried until the file changes. */
+  permanent?: boolean;
+  /** Worth another try soon (the file or the asset changed under the transfer). */
+  retrySoon?: boolean;
+}
+
+/** Refusals about the file's bytes themselves. */
+const FINAL_FOR_THESE_BYTES = new Set(['EMPTY_FILE', 'UNSUPPORTED_MEDIA', 'CORRUPT_MEDIA', 'PAYLOAD_TOO_LARGE', 'INVALID_PATH']);
+
+/** What an error during an action means for its item (pure). */
+export function failureOf(err: unknown): Failure {
+  if (err instanceof OfflineError) return { state: 'blocked', reason: 'connection', detail: err.message, offline: true };
+  if (err instanceof SkyrollError) {
+    switch (err.code) {
+      case 'QUOTA_EXCEEDED':
+        return { state: 'blocked', reason: 'cloud-storage', detail: err.message };
+      case 'UPDATE_REQUIRED':
+        return { state: 'blocked', reason: 'version', detail: `${err.message}: update Skyroll`, fatal: true };
+      case 'UNAUTHORIZED':
+        return { state: 'blocked', reason: 'account', detail: `${err.message}: run skyroll login`, fatal: true };
+      case 'CHECKSUM_MISMATCH':
+      case 'BLOB_MISSING':
+        return { state: 'pending', reason: null, detail: err.message, retrySoon: true };
+      case 'INTERNAL':
+      case 'RATE_LIMITED':
+        return { state: 'pending', reason: 'connection', detail: err.message, offline: true };
+      default:
+        return { state: 'failed', reason: 'agent', detail: err.message, permanent: FINAL_FOR_THESE_BYTES.has(err.code) };
+    }
+  }
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'ENOSPC' || e?.code === 'EDQUOT') return { state: 'blocked', reason: 'device-storage', detail: 'the device is out of space' };
+  return { state: 'failed', reason: 'agent', detail: e?.message ?? String(err) };
+}
+
+export function isAbort(err: unknown): boolean {
+  return (err as Error)?.name === 'AbortError';
+}

@@ -1,0 +1,154 @@
+/** Drives the engine: `--once` (converge, then report) or continuously (events, pokes, timers). */
+import { watchFolder } from '../scan/watcher.js';
+import type { Item } from '../state/item.repository.js';
+import { followJournalPokes } from '../transfer/journal-events.js';
+import { BUSY_RETRY_MS, SyncEngine, type EngineOptions } from './engine.js';
+
+/** A slow safety net: a full rescan even when no event said anything changed. */
+const RESCAN_MS = 5 * 60_000;
+const PAUSE_POLL_MS = 500;
+const MAX_ONCE_PASSES = 100;
+/** Deletions propagate once nothing changed locally for this long: `rm` of many files is seen whole. */
+const DELETION_SETTLE_MS = 1500;
+
+export interface OnceResult {
+  exitCode: 0 | 3;
+  blocked: Item[];
+  failed: Item[];
+}
+
+export async function syncOnce(options: EngineOptions): Promise<OnceResult> {
+  const engine = new SyncEngine(options);
+  const { state, log } = options;
+  log.write('sync.start', { folder: options.folder, once: true });
+  try {
+    for (let i = 0; i < MAX_ONCE_PASSES; i++) {
+      const result = await engine.pass();
+      await engine.queue.idle();
+      if (result.paused || result.fatal || result.offline) break;
+      if (result.busy > 0) {
+        await sleep(Math.max(5, (result.settleAt ?? Date.now() + BUSY_RETRY_MS) - Date.now() + 2));
+        continue;
+      }
+      if (result.dispatched > 0) continue;
+      // Something worth another try in a moment (an asset that changed under its transfer).
+      const retry = engine.nextRetryIn();
+      if (retry === undefined || retry > 5000) break;
+      await sleep(retry + 10);
+    }
+  } finally {
+    options.progress.stop();
+  }
+  const items = state.items.all();
+  const blocked = items.filter((i) => i.state === 'blocked' || i.state === 'pending');
+  const failed = items.filter((i) => i.state === 'failed');
+  log.write('sync.end', { once: true, blocked: blocked.length, failed: failed.length });
+  return { exitCode: blocked.length > 0 ? 3 : 0, blocked, failed };
+}
+
+/** Runs until the signal aborts. */
+export async function syncForever(options: EngineOptions, signal: AbortSignal): Promise<void> {
+  const engine = new SyncEngine(options);
+  const { state, log, api, folder } = options;
+  log.write('sync.start', { folder, once: false });
+
+  let dirty = true;
+  /** The cloud may have changed: read the journal on the next pass. */
+  let remoteDirty = true;
+  let streaming = false;
+  let wake: (() => void) | undefined;
+  const poke = () => {
+    dirty = true;
+    wake?.();
+  };
+  engine.settled = poke;
+
+  let lastLocalChange = 0;
+  const localChange = () => {
+    lastLocalChange = Date.now();
+    poke();
+  };
+  const unwatch = await watchFolder(folder, localChange, (err) => log.error('watch.error', err)).catch((err: unknown) => {
+    log.error('watch.error', err);
+    return async () => {};
+  });
+  const events = new AbortController();
+  void followJournalPokes(
+    api,
+    {
+      onPoke: (head) => {
+        engine.online();
+        if (head > state.meta.cursor()) {
+          remoteDirty = true;
+          poke();
+        }
+      },
+      onConnection: (connected, err) => {
+        log.write('events.connection', { connected, ...(err ? { error: String((err as Error).message ?? err) } : {}) });
+        streaming = connected;
+        remoteDirty = true;
+        if (connected) {
+          engine.online();
+          poke();
+        }
+      },
+    },
+    events.signal,
+  );
+  let wasPaused = state.meta.pausedUntil() > 0;
+  const pausePoll = setInterval(() => {
+    const paused = state.meta.pausedUntil() > 0;
+    if (paused !== wasPaused) {
+      wasPaused = paused;
+      log.write(paused ? 'sync.paused' : 'sync.resumed');
+      if (paused) engine.queue.abortAll();
+      poke();
+    }
+  }, PAUSE_POLL_MS);
+  const rescan = setInterval(() => {
+    remoteDirty = true;
+    poke();
+  }, RESCAN_MS);
+  signal.addEventListener('abort', () => wake?.(), { once: true });
+
+  try {
+    while (!signal.aborted) {
+      if (dirty) {
+        dirty = false;
+        const pullJournal = remoteDirty || !streaming;
+        remoteDirty = false;
+        try {
+          const quietFor = Date.now() - lastLocalChange;
+          const result = await engine.pass({ pullJournal, holdDeletions: quietFor < DELETION_SETTLE_MS });
+          if (result.heldDeletions > 0) setTimeout(poke, DELETION_SETTLE_MS - quietFor + 10);
+          if (result.offline) remoteDirty = true;
+          if (result.busy > 0) setTimeout(poke, Math.max(5, (result.settleAt ?? Date.now() + BUSY_RETRY_MS) - Date.now() + 2));
+        } catch (err) {
+          log.error('pass.error', err);
+          remoteDirty = true;
+          setTimeout(poke, 5000);
+        }
+        const retry = engine.nextRetryIn();
+        if (retry !== undefined) setTimeout(poke, retry + 10);
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        if (dirty || signal.aborted) resolve();
+      });
+      wake = undefined;
+    }
+  } finally {
+    clearInterval(pausePoll);
+    clearInterval(rescan);
+    events.abort();
+    engine.queue.abortAll();
+    await unwatch();
+    options.progress.stop();
+    log.write('sync.stop');
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,171 @@
+/** The server's HTTP API, one method per route of the protocol, errors as SkyrollError values. */
+import {
+  Asset,
+  AssetsResponse,
+  CheckResponse,
+  CommitResponse,
+  ERRORS,
+  JournalPage,
+  LoginResponse,
+  PROTOCOL_HEADER,
+  PROTOCOL_VERSION,
+  ROUTES,
+  SignupResponse,
+  SkyrollError,
+  isErrorCode,
+  type ErrorCode,
+} from '@skyroll/protocol';
+import type { z } from 'zod';
+
+/** The server could not be reached at all (no HTTP answer). */
+export class OfflineError extends Error {
+  readonly detailText?: string;
+
+  constructor(
+    readonly server: string,
+    cause: unknown,
+  ) {
+    super(`cannot reach the server at ${server}${cause instanceof Error ? ` (${causeText(cause)})` : ''}`);
+    this.detailText = cause instanceof Error ? causeText(cause) : undefined;
+    this.name = 'OfflineError';
+  }
+}
+
+export interface CommitInput {
+  checksum: string;
+  path: string;
+  mtime?: number;
+  replaces?: { assetId: string; checksum: string };
+}
+
+export class ApiClient {
+  constructor(
+    readonly server: string,
+    private readonly token?: string,
+  ) {}
+
+  /** Headers every request carries (also used by the tus uploads). */
+  headers(): Record<string, string> {
+    return {
+      [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
+      ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+    };
+  }
+
+  url(path: string): string {
+    return new URL(path, this.server).toString();
+  }
+
+  signup(email: string, password: string) {
+    return this.json('POST', ROUTES.signup, SignupResponse, { email, password });
+  }
+
+  login(email: string, password: string, deviceName: string) {
+    return this.json('POST', ROUTES.login, LoginResponse, { email, password, deviceName });
+  }
+
+  check(checksums: string[]) {
+    return this.json('POST', ROUTES.check, CheckResponse, { checksums });
+  }
+
+  commit(input: CommitInput) {
+    return this.json('POST', ROUTES.assets, CommitResponse, input);
+  }
+
+  journal(after: number, limit = 500) {
+    return this.json('GET', `${ROUTES.journal}?after=${after}&limit=${limit}`, JournalPage);
+  }
+
+  trash(assetIds: string[]) {
+    return this.json('POST', ROUTES.trash, AssetsResponse, { assetIds });
+  }
+
+  restore(assetIds: string[]) {
+    return this.json('POST', ROUTES.restore, AssetsResponse, { assetIds });
+  }
+
+  trashList() {
+    return this.json('GET', ROUTES.trashList, AssetsResponse);
+  }
+
+  move(assetId: string, path: string) {
+    return this.json('PATCH', ROUTES.asset(assetId), Asset, { path });
+  }
+
+  /** GET of an original from a byte offset (HTTP Range). */
+  async original(assetId: string, from: number, signal?: AbortSignal): Promise<Response> {
+    return this.send('GET', ROUTES.original(assetId), undefined, { signal, headers: from > 0 ? { range: `bytes=${from}-` } : {} });
+  }
+
+  /** The SSE stream of journal pokes. */
+  async events(signal: AbortSignal): Promise<Response> {
+    return this.send('GET', ROUTES.events, undefined, { signal, headers: { accept: 'text/event-stream' } });
+  }
+
+  private async json<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
+    const res = await this.send(method, path, body);
+    const parsed = schema.safeParse(await res.json().catch(() => undefined));
+    if (!parsed.success) throw new SkyrollError('INTERNAL', `unexpected answer from the server to ${method} ${path}`);
+    return parsed.data;
+  }
+
+  async send(
+    method: string,
+    path: string,
+    body?: unknown,
+    init: { signal?: AbortSignal; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
+    let res: Response;
+    try {
+      res = await fetch(this.url(path), {
+        method,
+        headers: { ...this.headers(), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: init.signal ?? AbortSignal.timeout(60_000),
+      });
+    } catch (err) {
+      if (init.signal?.aborted) throw err;
+      throw new OfflineError(this.server, err);
+    }
+    if (!res.ok) throw await errorOf(res);
+    return res;
+  }
+}
+
+/** An error response as a SkyrollError: the server's code when it sent one, else one from the status. */
+export async function errorOf(res: Response): Promise<SkyrollError> {
+  const text = await res.text().catch(() => '');
+  return errorFromBody(res.status, text);
+}
+
+export function errorFromBody(status: number, text: string): SkyrollError {
+  try {
+    const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown; details?: Record<string, unknown> } };
+    const code = body.error?.code;
+    if (isErrorCode(code)) {
+      const message = typeof body.error?.message === 'string' ? body.error.message : undefined;
+      return new SkyrollError(code, message, body.error?.details);
+    }
+  } catch {
+    // Not JSON: fall back to the status.
+  }
+  return new SkyrollError(codeOfStatus(status), text.trim().slice(0, 200) || undefined);
+}
+
+function codeOfStatus(status: number): ErrorCode {
+  const byStatus: Record<number, ErrorCode> = {
+    401: 'UNAUTHORIZED',
+    404: 'NOT_FOUND',
+    413: 'PAYLOAD_TOO_LARGE',
+    415: 'UNSUPPORTED_MEDIA',
+    426: 'UPDATE_REQUIRED',
+    429: 'RATE_LIMITED',
+    507: 'QUOTA_EXCEEDED',
+  };
+  return byStatus[status] ?? (status >= 500 ? 'INTERNAL' : (Object.keys(ERRORS).find((c) => ERRORS[c as ErrorCode].status === status) as ErrorCode | undefined) ?? 'BAD_REQUEST');
+}
+
+function causeText(err: Error): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? err.message;
+}

@@ -1,0 +1,50 @@
+/** The server's SSE stream of journal pokes (`event: journal`, `{"head":N}`), reconnecting with backoff. */
+import { JournalPoke } from '@skyroll/protocol';
+import { createParser } from 'eventsource-parser';
+import type { ApiClient } from './api-client.js';
+
+export interface PokeHandlers {
+  onPoke: (head: number) => void;
+  onConnection: (connected: boolean, error?: unknown) => void;
+}
+
+export async function followJournalPokes(api: ApiClient, handlers: PokeHandlers, signal: AbortSignal): Promise<void> {
+  let delay = 500;
+  while (!signal.aborted) {
+    try {
+      const res = await api.events(signal);
+      handlers.onConnection(true);
+      delay = 500;
+      const parser = createParser({
+        onEvent: (event) => {
+          if (event.event !== 'journal') return;
+          const poke = JournalPoke.safeParse(safeJson(event.data));
+          if (poke.success) handlers.onPoke(poke.data.head);
+        },
+      });
+      const decoder = new TextDecoder();
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) parser.feed(decoder.decode(chunk, { stream: true }));
+      if (!signal.aborted) handlers.onConnection(false);
+    } catch (err) {
+      if (signal.aborted) return;
+      handlers.onConnection(false, err);
+    }
+    await sleep(delay, signal);
+    delay = Math.min(delay * 2, 5_000);
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+}

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as initial from './0001-initial.js';
+
+/** Migrations as code, in order; names never change once released. */
+export const migrations: Record<string, Migration> = {
+  '0001-initial': initial,
+};

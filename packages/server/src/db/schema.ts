@@ -1,0 +1,92 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Tables as Kysely sees them. Portable to PostgreSQL: ids are text (uuid), sizes and times are
+ * bigint epoch-ms (read back through Number(), as pg returns bigint as a string).
+ */
+export interface AccountTable {
+  id: string;
+  email: string;
+  password_hash: string;
+  plan: string;
+  quota_bytes: number;
+  used_bytes: Generated<number>;
+  /** Newest journal sequence number; bumped in the transaction that appends the entry. */
+  journal_head: Generated<number>;
+  created_at: number;
+}
+
+export interface DeviceTable {
+  id: string;
+  account_id: string;
+  name: string;
+  /** SHA-256 (hex) of the device's bearer token; the token itself is never stored. */
+  token_hash: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+/** A verified original stored in the blob store, per account (dedup unit). */
+export interface BlobTable {
+  account_id: string;
+  checksum: string;
+  size: number;
+  mime: string;
+  type: string;
+  width: number | null;
+  height: number | null;
+  taken_at: number | null;
+  created_at: number;
+  /** When the blob started counting toward the account's quota (first commit); null before. */
+  counted_at: number | null;
+}
+
+export interface AssetTable {
+  id: string;
+  account_id: string;
+  checksum: string;
+  path: string;
+  origin_device_id: string | null;
+  taken_at: number | null;
+  version: number;
+  created_at: number;
+  updated_at: number;
+  trashed_at: number | null;
+}
+
+/** Earlier bytes of an asset: nothing a device saved over is lost. */
+export interface AssetVersionTable {
+  asset_id: string;
+  version: number;
+  checksum: string;
+  created_at: number;
+}
+
+export interface JournalTable {
+  account_id: string;
+  seq: number;
+  type: string;
+  asset_id: string;
+  device_id: string | null;
+  at: number;
+  /** JSON of the asset as it was right after this change; null once purged. */
+  asset_json: string | null;
+}
+
+export interface DB {
+  accounts: AccountTable;
+  devices: DeviceTable;
+  blobs: BlobTable;
+  assets: AssetTable;
+  asset_versions: AssetVersionTable;
+  journal: JournalTable;
+}
+
+export type AccountRow = Selectable<AccountTable>;
+export type DeviceRow = Selectable<DeviceTable>;
+export type BlobRow = Selectable<BlobTable>;
+export type NewBlob = Insertable<BlobTable>;
+export type AssetRow = Selectable<AssetTable>;
+export type NewAsset = Insertable<AssetTable>;
+export type AssetUpdate = Updateable<AssetTable>;
+export type JournalRow = Selectable<JournalTable>;

@@ -1,0 +1,53 @@
+import type { ServerResponse } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Auth } from '../services/auth.service.js';
+import type { JournalService } from '../services/journal.service.js';
+
+/**
+ * The poke channel: Server-Sent Events telling a device the journal head moved. An idle device
+ * costs one subscription and one timer, nothing per change it is not told about.
+ */
+export class JournalEventStreams {
+  private readonly open = new Set<ServerResponse>();
+
+  constructor(
+    private readonly journal: JournalService,
+    private readonly pingMs: number,
+  ) {}
+
+  async stream(request: FastifyRequest, reply: FastifyReply, auth: Auth): Promise<void> {
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    this.open.add(res);
+    let sent = -1;
+    const send = (head: number) => {
+      if (head <= sent || res.destroyed) return;
+      sent = head;
+      res.write(`event: journal\ndata: ${JSON.stringify({ head })}\n\n`);
+    };
+    // Subscribe before reading the head, so no advance can slip between the two.
+    const unsubscribe = this.journal.watchHead(auth, send);
+    const ping = setInterval(() => res.write(': ping\n\n'), this.pingMs);
+    ping.unref();
+    const close = () => {
+      clearInterval(ping);
+      unsubscribe();
+      this.open.delete(res);
+    };
+    request.raw.once('close', close);
+    res.once('close', close);
+    send(await this.journal.head(auth));
+  }
+
+  /** Ends every stream, so the server can close; clients reconnect (to another replica). */
+  closeAll(): void {
+    for (const res of this.open) res.end();
+    this.open.clear();
+  }
+}

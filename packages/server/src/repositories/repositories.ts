@@ -1,0 +1,29 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+import { AccountRepository } from './account.repository.js';
+import { AssetRepository } from './asset.repository.js';
+import { BlobRepository } from './blob.repository.js';
+import { DeviceRepository } from './device.repository.js';
+import { JournalRepository } from './journal.repository.js';
+
+/** All repositories over one connection or one transaction. */
+export class Repositories {
+  readonly accounts: AccountRepository;
+  readonly devices: DeviceRepository;
+  readonly blobs: BlobRepository;
+  readonly assets: AssetRepository;
+  readonly journal: JournalRepository;
+
+  constructor(private readonly db: Kysely<DB>) {
+    this.accounts = new AccountRepository(db);
+    this.devices = new DeviceRepository(db);
+    this.blobs = new BlobRepository(db);
+    this.assets = new AssetRepository(db);
+    this.journal = new JournalRepository(db);
+  }
+
+  /** Runs fn in one transaction: everything it writes commits together or not at all. */
+  transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => fn(new Repositories(trx)));
+  }
+}

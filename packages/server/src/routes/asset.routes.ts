@@ -1,0 +1,43 @@
+import {
+  AssetIdParams,
+  AssetIdsRequest,
+  AssetsResponse,
+  Asset,
+  CheckRequest,
+  CheckResponse,
+  CommitRequest,
+  CommitResponse,
+  MoveRequest,
+  ROUTES,
+} from '@skyroll/protocol';
+import { auth } from '../http/hooks.js';
+import { sendOriginal } from '../http/original.js';
+import type { AssetService } from '../services/asset.service.js';
+import type { TrashService } from '../services/trash.service.js';
+import type { Api } from './route-types.js';
+
+export function assetRoutes(app: Api, assets: AssetService, trash: TrashService): void {
+  const tags = ['assets'];
+  app.post(ROUTES.check, { schema: { tags, body: CheckRequest, response: { 200: CheckResponse } } }, async (req) =>
+    assets.check(auth(req), req.body.checksums),
+  );
+  app.post(ROUTES.assets, { schema: { tags, body: CommitRequest, response: { 200: CommitResponse } } }, async (req) =>
+    assets.commit(auth(req), req.body),
+  );
+  app.get('/api/assets/:id', { schema: { tags, params: AssetIdParams, response: { 200: Asset } } }, async (req) =>
+    assets.get(auth(req), req.params.id),
+  );
+  app.patch('/api/assets/:id', { schema: { tags, params: AssetIdParams, body: MoveRequest, response: { 200: Asset } } }, async (req) =>
+    assets.move(auth(req), req.params.id, req.body.path),
+  );
+  app.get('/api/assets/:id/original', { schema: { tags, params: AssetIdParams } }, async (req, reply) =>
+    sendOriginal(req, reply, assets, auth(req), req.params.id),
+  );
+  app.post(ROUTES.trash, { schema: { tags, body: AssetIdsRequest, response: { 200: AssetsResponse } } }, async (req) =>
+    trash.trash(auth(req), req.body.assetIds),
+  );
+  app.post(ROUTES.restore, { schema: { tags, body: AssetIdsRequest, response: { 200: AssetsResponse } } }, async (req) =>
+    trash.restore(auth(req), req.body.assetIds),
+  );
+  app.get(ROUTES.trashList, { schema: { tags, response: { 200: AssetsResponse } } }, async (req) => trash.list(auth(req)));
+}

@@ -1,0 +1,38 @@
+import type {} from '@fastify/rate-limit';
+import { LoginRequest, LoginResponse, MeResponse, ROUTES, SignupRequest, SignupResponse, SkyrollError } from '@skyroll/protocol';
+import { auth } from '../http/hooks.js';
+import type { AuthService } from '../services/auth.service.js';
+import type { Api } from './route-types.js';
+
+export interface LoginRateLimit {
+  max: number;
+  timeWindowMs: number;
+}
+
+export function authRoutes(app: Api, authService: AuthService, limit: LoginRateLimit): void {
+  app.post(
+    ROUTES.signup,
+    { config: { public: true }, schema: { tags: ['auth'], body: SignupRequest, response: { 200: SignupResponse } } },
+    async (req) => authService.signup(req.body.email, req.body.password),
+  );
+  app.post(
+    ROUTES.login,
+    {
+      config: {
+        public: true,
+        rateLimit: {
+          max: limit.max,
+          timeWindow: limit.timeWindowMs,
+          // After validation, so the key holds the normalized email.
+          hook: 'preHandler',
+          keyGenerator: (req) => `${req.ip}|${(req.body as { email?: string } | undefined)?.email ?? ''}`,
+          errorResponseBuilder: (_req, ctx) => new SkyrollError('RATE_LIMITED', undefined, { retryAfterMs: ctx.ttl }),
+        },
+      },
+      schema: { tags: ['auth'], body: LoginRequest, response: { 200: LoginResponse } },
+    },
+    async (req) => authService.login(req.body.email, req.body.password, req.body.deviceName),
+  );
+  app.post(ROUTES.logout, { schema: { tags: ['auth'] } }, async (req, reply) => reply.status(204).send(await authService.logout(auth(req))));
+  app.get(ROUTES.me, { schema: { tags: ['auth'], response: { 200: MeResponse } } }, async (req) => auth(req));
+}

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request, startTestServer, type TestServer } from '../testing/harness.js';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+
+const password = 'correct horse battery';
+
+describe('accounts and devices', () => {
+  it('signs up, logs in as a device, answers me, and logs out', async () => {
+    const signup = await request(server.url, '/api/auth/signup', { json: { email: 'Ann@Example.com', password } });
+    expect(signup.status).toBe(200);
+    expect(signup.body).toEqual({ accountId: expect.any(String), email: 'ann@example.com' });
+
+    const login = await request(server.url, '/api/auth/login', { json: { email: 'ann@example.com', password, deviceName: 'phone' } });
+    expect(login.status).toBe(200);
+    expect(login.body).toMatchObject({ accountId: signup.body.accountId, email: 'ann@example.com', deviceId: expect.any(String) });
+    const { token, deviceId } = login.body;
+
+    const me = await request(server.url, '/api/auth/me', { token });
+    expect(me.body).toEqual({ accountId: signup.body.accountId, email: 'ann@example.com', deviceId, deviceName: 'phone' });
+
+    // A second device has its own token; logging one out leaves the other signed in.
+    const other = await request(server.url, '/api/auth/login', { json: { email: 'ann@example.com', password, deviceName: 'laptop' } });
+    expect(other.body.token).not.toBe(token);
+    expect((await request(server.url, '/api/auth/logout', { method: 'POST', token })).status).toBe(204);
+    const revoked = await request(server.url, '/api/auth/me', { token });
+    expect(revoked.status).toBe(401);
+    expect(revoked.body.error.code).toBe('UNAUTHORIZED');
+    expect((await request(server.url, '/api/auth/me', { token: other.body.token })).status).toBe(200);
+  });
+
+  it('refuses a taken email with 409 EMAIL_TAKEN', async () => {
+    await request(server.url, '/api/auth/signup', { json: { email: 'taken@example.com', password } });
+    const again = await request(server.url, '/api/auth/signup', { json: { email: 'TAKEN@example.com', password } });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('EMAIL_TAKEN');
+  });
+
+  it('answers a wrong password and an unknown email alike', async () => {
+    await request(server.url, '/api/auth/signup', { json: { email: 'wrong@example.com', password } });
+    const wrong = await request(server.url, '/api/auth/login', { json: { email: 'wrong@example.com', password: 'nope', deviceName: 'd' } });
+    const unknown = await request(server.url, '/api/auth/login', { json: { email: 'nobody@example.com', password, deviceName: 'd' } });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error.code).toBe('INVALID_CREDENTIALS');
+    expect(unknown.status).toBe(401);
+    expect(unknown.body).toEqual(wrong.body);
+  });
+
+  it('rate-limits login attempts per ip and email (10 a minute) with 429 RATE_LIMITED', async () => {
+    await request(server.url, '/api/auth/signup', { json: { email: 'limited@example.com', password } });
+    const attempt = (email: string) => request(server.url, '/api/auth/login', { json: { email, password: 'bad', deviceName: 'd' } });
+    for (let i = 0; i < 10; i++) expect((await attempt('limited@example.com')).status).toBe(401);
+    const limited = await attempt('limited@example.com');
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.code).toBe('RATE_LIMITED');
+    // The right password does not get through either, but another email still can try.
+    const right = await request(server.url, '/api/auth/login', { json: { email: 'limited@example.com', password, deviceName: 'd' } });
+    expect(right.status).toBe(429);
+    expect((await attempt('other@example.com')).status).toBe(401);
+  });
+
+  it('needs a valid bearer token on every private route', async () => {
+    for (const [method, route] of [
+      ['GET', '/api/auth/me'],
+      ['GET', '/api/journal'],
+      ['GET', '/api/trash'],
+      ['POST', '/api/assets/check'],
+      ['GET', '/api/events'],
+      ['POST', '/api/uploads'],
+    ]) {
+      const res = await request(server.url, route, { method, token: 'not-a-token' });
+      expect(res.status, `${method} ${route}`).toBe(401);
+      expect(res.body.error.code).toBe('UNAUTHORIZED');
+    }
+  });
+});
+
+describe('protocol and errors', () => {
+  it('serves its info without a token', async () => {
+    const info = await request(server.url, '/api/server/info');
+    expect(info.body).toEqual({ name: 'skyroll', version: expect.any(String), protocol: { min: 1, max: 1 } });
+  });
+
+  it('answers 426 UPDATE_REQUIRED to a protocol version outside its range', async () => {
+    const res = await request(server.url, '/api/server/info', { headers: { 'skyroll-protocol': '99' } });
+    expect(res.status).toBe(426);
+    expect(res.body.error).toMatchObject({ code: 'UPDATE_REQUIRED', details: { client: 99, min: 1, max: 1 } });
+    expect((await request(server.url, '/api/server/info', { headers: { 'skyroll-protocol': '1' } })).status).toBe(200);
+    expect((await request(server.url, '/api/auth/me', { headers: { 'skyroll-protocol': '0' } })).status).toBe(426);
+  });
+
+  it('maps malformed JSON, oversized bodies, bad shapes and unknown routes to ErrorBody', async () => {
+    const malformed = await request(server.url, '/api/auth/signup', { body: '{"email":', headers: { 'content-type': 'application/json' } });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.code).toBe('INVALID_JSON');
+
+    const huge = JSON.stringify({ email: 'a@example.com', password: 'x'.repeat(1024 * 1024 + 10) });
+    const oversized = await request(server.url, '/api/auth/signup', { body: huge, headers: { 'content-type': 'application/json' } });
+    expect(oversized.status).toBe(413);
+    expect(oversized.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+
+    const invalid = await request(server.url, '/api/auth/signup', { json: { email: 'not an email', password: 'short' } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.code).toBe('VALIDATION_FAILED');
+    expect(invalid.body.error.details.issues.map((i: { path: string }) => i.path)).toEqual(['/email', '/password']);
+
+    const unknown = await request(server.url, '/api/nowhere');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('NOT_FOUND');
+  });
+
+  it('publishes an OpenAPI document generated from the schemas', async () => {
+    const doc = await request(server.url, '/api/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(Object.keys(doc.body.paths)).toContain('/api/assets/check');
+  });
+});

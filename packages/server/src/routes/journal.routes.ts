@@ -1,0 +1,14 @@
+import { JournalPage, JournalQuery, ROUTES } from '@skyroll/protocol';
+import { auth } from '../http/hooks.js';
+import type { JournalEventStreams } from '../http/sse.js';
+import type { JournalService } from '../services/journal.service.js';
+import type { Api } from './route-types.js';
+
+export function journalRoutes(app: Api, journal: JournalService, streams: JournalEventStreams): void {
+  app.get(ROUTES.journal, { schema: { tags: ['journal'], querystring: JournalQuery, response: { 200: JournalPage } } }, async (req) =>
+    journal.page(auth(req), req.query.after, req.query.limit),
+  );
+  app.get(ROUTES.events, { config: { tokenInQuery: true }, schema: { tags: ['journal'] } }, async (req, reply) =>
+    streams.stream(req, reply, auth(req)),
+  );
+}

@@ -1,0 +1,85 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
+import { SkyrollError } from '@skyroll/protocol';
+import type { Repositories } from '../repositories/repositories.js';
+
+/** Who is calling: a signed-in device of an account. Every library operation is scoped to it. */
+export interface Auth {
+  accountId: string;
+  email: string;
+  deviceId: string;
+  deviceName: string;
+}
+
+export interface AccountDefaults {
+  plan: string;
+  quotaBytes: number;
+}
+
+/** OWASP's argon2id baseline (19 MiB, 2 passes): slow for an attacker, ~20 ms for us. */
+const ARGON2 = { algorithm: 2 /* Algorithm.Argon2id: a const enum, not importable here */ as const, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+/** Verified against when the email is unknown, so timing does not reveal which emails exist. */
+let dummyHash: Promise<string> | undefined;
+
+export class AuthService {
+  constructor(
+    private readonly repos: Repositories,
+    private readonly defaults: AccountDefaults,
+  ) {}
+
+  async signup(email: string, password: string): Promise<{ accountId: string; email: string }> {
+    if (await this.repos.accounts.findByEmail(email)) throw new SkyrollError('EMAIL_TAKEN');
+    const accountId = randomUUID();
+    const passwordHash = await hash(password, ARGON2);
+    try {
+      await this.repos.accounts.create({
+        id: accountId,
+        email,
+        password_hash: passwordHash,
+        plan: this.defaults.plan,
+        quota_bytes: this.defaults.quotaBytes,
+        created_at: Date.now(),
+      });
+    } catch (err) {
+      // Two signups racing for one email: the unique index decides.
+      if (await this.repos.accounts.findByEmail(email)) throw new SkyrollError('EMAIL_TAKEN');
+      throw err;
+    }
+    return { accountId, email };
+  }
+
+  async login(email: string, password: string, deviceName: string) {
+    const account = await this.repos.accounts.findByEmail(email);
+    const ok = account
+      ? await verify(account.password_hash, password)
+      : (await verify(await (dummyHash ??= hash('not a password', ARGON2)), password), false);
+    if (!account || !ok) throw new SkyrollError('INVALID_CREDENTIALS');
+    const token = randomBytes(32).toString('base64url');
+    const deviceId = randomUUID();
+    await this.repos.devices.create({
+      id: deviceId,
+      account_id: account.id,
+      name: deviceName,
+      token_hash: hashToken(token),
+      created_at: Date.now(),
+      revoked_at: null,
+    });
+    return { accountId: account.id, email: account.email, deviceId, token };
+  }
+
+  async logout(auth: Auth): Promise<void> {
+    await this.repos.devices.revoke(auth.deviceId, Date.now());
+  }
+
+  /** The device a bearer token belongs to; UNAUTHORIZED when missing, unknown or revoked. */
+  async authenticate(token: string | undefined): Promise<Auth> {
+    if (!token) throw new SkyrollError('UNAUTHORIZED');
+    const device = await this.repos.devices.findActiveByTokenHash(hashToken(token));
+    if (!device) throw new SkyrollError('UNAUTHORIZED');
+    return device;
+  }
+}
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}

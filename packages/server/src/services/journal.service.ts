@@ -1,0 +1,61 @@
+import type { Asset, JournalEntry, JournalPage } from '@skyroll/protocol';
+import type { EventBus, HeadListener } from '../events/event-bus.js';
+import type { Repositories } from '../repositories/repositories.js';
+import type { Auth } from './auth.service.js';
+
+export type JournalEntryType = JournalEntry['type'];
+
+export class JournalService {
+  constructor(
+    private readonly repos: Repositories,
+    private readonly events: EventBus,
+  ) {}
+
+  /**
+   * Appends one entry inside the caller's transaction (repos must be the transaction's) and
+   * returns its sequence number. The counter on the account row makes numbers gapless.
+   */
+  async append(trx: Repositories, auth: Auth, type: JournalEntryType, asset: Asset): Promise<number> {
+    const seq = await trx.accounts.nextJournalSeq(auth.accountId);
+    await trx.journal.insert({
+      account_id: auth.accountId,
+      seq,
+      type,
+      asset_id: asset.id,
+      device_id: auth.deviceId,
+      at: Date.now(),
+      asset_json: JSON.stringify(asset),
+    });
+    return seq;
+  }
+
+  /** Pokes the account's devices; call after the transaction that appended has committed. */
+  announce(accountId: string, head: number | undefined): void {
+    if (head !== undefined) this.events.publishHead(accountId, head);
+  }
+
+  async page(auth: Auth, after: number, limit: number): Promise<JournalPage> {
+    return this.repos.transaction(async (trx) => {
+      const head = await trx.accounts.journalHead(auth.accountId);
+      const rows = await trx.journal.listAfter(auth.accountId, after, limit + 1);
+      const more = rows.length > limit;
+      const entries: JournalEntry[] = rows.slice(0, limit).map((row) => ({
+        seq: row.seq,
+        type: row.type as JournalEntryType,
+        assetId: row.asset_id,
+        asset: row.asset_json === null ? null : (JSON.parse(row.asset_json) as Asset),
+        deviceId: row.device_id,
+        at: row.at,
+      }));
+      return { entries, cursor: entries.at(-1)?.seq ?? after, more, head };
+    });
+  }
+
+  head(auth: Auth): Promise<number> {
+    return this.repos.accounts.journalHead(auth.accountId);
+  }
+
+  watchHead(auth: Auth, listener: HeadListener): () => void {
+    return this.events.subscribeHead(auth.accountId, listener);
+  }
+}

@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { Checksum, SkyrollError, UPLOAD_METADATA } from '@skyroll/protocol';
+import type { Logger } from 'pino';
+import type { Repositories } from '../repositories/repositories.js';
+import { originalKey, type BlobStore } from '../stores/blob-store.js';
+import type { UploadInfo, UploadStore } from '../stores/upload-store.js';
+import type { Auth } from './auth.service.js';
+import { sha256File } from './media/checksum.js';
+import { inspectMedia } from './media/media-inspector.js';
+
+/**
+ * The server's side of resumable uploads: what may start, and what a finished upload must be
+ * before it becomes a stored original (a `blobs` row). Committing it as an asset is separate.
+ */
+export class UploadService {
+  /** Finishing one upload twice at once (a retried PATCH) must not race with itself. */
+  private readonly finishing = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly repos: Repositories,
+    private readonly uploads: UploadStore,
+    private readonly blobs: BlobStore,
+    private readonly log: Logger,
+  ) {}
+
+  /** Upload ids carry their account, so every later request can be checked against it. */
+  newUploadId(auth: Auth): string {
+    return `${auth.accountId}_${randomBytes(16).toString('hex')}`;
+  }
+
+  ownsUpload(auth: Auth, uploadId: string): boolean {
+    return uploadId.startsWith(`${auth.accountId}_`);
+  }
+
+  async validateCreate(auth: Auth, upload: UploadInfo): Promise<void> {
+    const checksum = upload.metadata?.[UPLOAD_METADATA.checksum];
+    if (!checksum || !Checksum.safeParse(checksum).success) {
+      throw new SkyrollError('VALIDATION_FAILED', 'Upload-Metadata needs `checksum`: the lowercase hex SHA-256 of the file', {
+        field: UPLOAD_METADATA.checksum,
+      });
+    }
+    if (!upload.metadata?.[UPLOAD_METADATA.filename]) {
+      throw new SkyrollError('VALIDATION_FAILED', 'Upload-Metadata needs `filename`', { field: UPLOAD_METADATA.filename });
+    }
+    if (upload.size === undefined) {
+      throw new SkyrollError('BAD_REQUEST', 'Upload-Length is required (deferred length is not supported)');
+    }
+    if (upload.size === 0) throw new SkyrollError('EMPTY_FILE');
+    const account = await this.repos.accounts.findById(auth.accountId);
+    if (!account) throw new SkyrollError('UNAUTHORIZED');
+    if (account.used_bytes + upload.size > account.quota_bytes) {
+      throw new SkyrollError('QUOTA_EXCEEDED', undefined, {
+        usedBytes: account.used_bytes,
+        quotaBytes: account.quota_bytes,
+        neededBytes: upload.size,
+      });
+    }
+  }
+
+  /** Verifies a complete upload and stores it as an original; rejected uploads are deleted. */
+  finish(accountId: string, upload: UploadInfo): Promise<void> {
+    const running = this.finishing.get(upload.id);
+    if (running) return running;
+    const done = this.verifyAndStore(accountId, upload).finally(() => this.finishing.delete(upload.id));
+    this.finishing.set(upload.id, done);
+    return done;
+  }
+
+  private async verifyAndStore(accountId: string, upload: UploadInfo): Promise<void> {
+    const file = this.uploads.dataPath(upload.id);
+    const expected = upload.metadata?.[UPLOAD_METADATA.checksum] ?? '';
+    try {
+      const actual = await sha256File(file);
+      if (actual !== expected) throw new SkyrollError('CHECKSUM_MISMATCH', undefined, { expected, actual });
+      if (await this.repos.blobs.find(accountId, actual)) {
+        await this.uploads.remove(upload.id);
+        return;
+      }
+      const media = await inspectMedia(file);
+      await this.blobs.importFile(originalKey(accountId, actual), file);
+      await this.repos.blobs.insert({
+        account_id: accountId,
+        checksum: actual,
+        size: upload.size ?? upload.offset,
+        mime: media.mime,
+        type: media.type,
+        width: media.width,
+        height: media.height,
+        taken_at: media.takenAt,
+        created_at: Date.now(),
+        counted_at: null,
+      });
+      await this.uploads.forget(upload.id);
+    } catch (err) {
+      if (err instanceof SkyrollError) {
+        this.log.info({ uploadId: upload.id, code: err.code }, 'upload rejected');
+        await this.uploads.remove(upload.id);
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * After a crash: uploads whose bytes all arrived but were never stored (the server died while
+   * finishing) are finished now; metadata whose data was already moved into the blob store is
+   * dropped. Partial uploads stay for their clients to resume.
+   */
+  async recover(): Promise<void> {
+    for (const id of await this.uploads.list()) {
+      const accountId = id.split('_')[0];
+      const upload = await this.uploads.get(id);
+      if (!upload) {
+        await this.uploads.remove(id);
+        continue;
+      }
+      if (upload.size === undefined || upload.offset !== upload.size || upload.size === 0) continue;
+      await this.finish(accountId, upload).catch((err: unknown) => this.log.warn({ uploadId: id, err }, 'recovered upload rejected'));
+    }
+  }
+}

@@ -1,0 +1,182 @@
+import { createHash } from 'node:crypto';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import sharp from 'sharp';
+import { buildApp } from '../app.js';
+import { loadConfig } from '../config.js';
+
+/** A real server on a temp data folder and a free port, for medium tests over real HTTP. */
+export interface TestServer {
+  url: string;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const dataDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'skyroll-server-'));
+  return startTestServerOn(dataDir, env);
+}
+
+export async function startTestServerOn(dataDir: string, env: Record<string, string> = {}): Promise<TestServer> {
+  const config = loadConfig({ dataDir, host: '127.0.0.1', port: 0, logLevel: process.env.SKYROLL_LOG_LEVEL ?? 'silent' }, { ...process.env, ...env });
+  const app = await buildApp(config);
+  await app.listen({ host: config.host, port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, dataDir, close: () => app.close() };
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface RequestOptions {
+  method?: string;
+  json?: unknown;
+  body?: string | Uint8Array;
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+export async function request<T = any>(base: string, route: string, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let body: string | Uint8Array<ArrayBuffer> | undefined = opts.body === undefined || typeof opts.body === 'string' ? opts.body : new Uint8Array(opts.body);
+  if (opts.json !== undefined) {
+    headers['content-type'] ??= 'application/json';
+    body = JSON.stringify(opts.json);
+  }
+  const res = await fetch(base + route, { method: opts.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: leave the text
+  }
+  return { status: res.status, headers: res.headers, body: parsed as T };
+}
+
+export interface Session {
+  accountId: string;
+  deviceId: string;
+  token: string;
+  email: string;
+}
+
+let accounts = 0;
+
+export async function signupAndLogin(base: string, deviceName = 'test-device'): Promise<Session> {
+  const email = `user${++accounts}-${process.pid}-${Date.now()}@example.com`;
+  const password = 'correct horse battery';
+  const signup = await request(base, '/api/auth/signup', { json: { email, password } });
+  if (signup.status !== 200) throw new Error(`signup failed: ${JSON.stringify(signup.body)}`);
+  const login = await request(base, '/api/auth/login', { json: { email, password, deviceName } });
+  if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
+  return { ...login.body, email };
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** A small JPEG of noise (so every seed gives different bytes) with an EXIF capture time. */
+export async function makeJpeg(seed: number, dateTimeOriginal = '2024:05:01 12:34:56', size = { width: 64, height: 48 }): Promise<Buffer> {
+  return sharp({ create: { ...size, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128 + (seed % 50), sigma: 30 } } })
+    .jpeg({ quality: 80 })
+    .withExif({ IFD0: { Make: `Skyroll test ${seed}` }, IFD2: { DateTimeOriginal: dateTimeOriginal } })
+    .toBuffer();
+}
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+export interface TusCreate {
+  size: number;
+  checksum?: string;
+  filename?: string;
+}
+
+/** POST of the tus creation extension; returns the response (Location names the upload). */
+export function tusCreate(base: string, token: string, create: TusCreate): Promise<ApiResponse> {
+  const metadata = [
+    create.checksum !== undefined ? `checksum ${b64(create.checksum)}` : undefined,
+    create.filename !== undefined ? `filename ${b64(create.filename)}` : undefined,
+  ].filter(Boolean);
+  return request(base, '/api/uploads', {
+    method: 'POST',
+    token,
+    headers: { 'tus-resumable': '1.0.0', 'upload-length': String(create.size), 'upload-metadata': metadata.join(',') },
+  });
+}
+
+export function tusPatch(base: string, token: string, location: string, offset: number, bytes: Uint8Array): Promise<ApiResponse> {
+  return request(base, location, {
+    method: 'PATCH',
+    token,
+    body: bytes,
+    headers: { 'tus-resumable': '1.0.0', 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' },
+  });
+}
+
+/** Creates an upload and sends all its bytes; returns the final PATCH response. */
+export async function tusUpload(base: string, token: string, bytes: Uint8Array, checksum = sha256(bytes)): Promise<ApiResponse> {
+  const created = await tusCreate(base, token, { size: bytes.length, checksum, filename: 'IMG.jpg' });
+  if (created.status !== 201) return created;
+  return tusPatch(base, token, created.headers.get('location')!, 0, bytes);
+}
+
+/** Reads Server-Sent Events from GET /api/events; `next()` resolves with the next journal head. */
+export async function openEvents(base: string, token: string, viaQuery = false) {
+  const controller = new AbortController();
+  const res = await fetch(viaQuery ? `${base}/api/events?token=${token}` : `${base}/api/events`, {
+    headers: viaQuery ? {} : { authorization: `Bearer ${token}` },
+    signal: controller.signal,
+  });
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  const heads: number[] = [];
+  let pings = 0;
+  const waiters: Array<() => void> = [];
+  void (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = /^event: journal\ndata: (.*)$/m.exec(block);
+          if (data) heads.push((JSON.parse(data[1]) as { head: number }).head);
+          if (block.startsWith(': ping')) pings++;
+          waiters.splice(0).forEach((w) => w());
+        }
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  return {
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+    heads,
+    pings: () => pings,
+    /** Waits until a head >= min arrives. */
+    async waitFor(min: number, timeoutMs = 2000): Promise<number> {
+      const deadline = Date.now() + timeoutMs;
+      while (!heads.some((h) => h >= min)) {
+        if (Date.now() > deadline) throw new Error(`no journal head >= ${min}; got ${JSON.stringify(heads)}`);
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 50);
+        });
+      }
+      return heads.find((h) => h >= min)!;
+    },
+    close: () => controller.abort(),
+  };
+}
