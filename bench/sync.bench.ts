@@ -11,7 +11,7 @@
  * --dir (BENCH_DIR, default ./.bench-tmp), --keep (BENCH_KEEP=1: keep the folders).
  */
 import { execFile } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -151,7 +151,8 @@ function printReport(rows: Row[], latencies: number[], totalBytes: number, start
   console.log(`Skyroll sync benchmark — ${new Date().toISOString()}`);
   console.log(
     `${N} photos, ${(totalBytes / MB).toFixed(1)} MB (avg ${(totalBytes / N / MB).toFixed(2)} MB); ` +
-      `${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}; MB = 10^6 bytes`,
+      `${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ` +
+      `load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}; MB = 10^6 bytes`,
   );
   console.log('');
   const header = ['operation', 'time (s)', 'MB/s', 'photos/s', 'vs cp -r'];

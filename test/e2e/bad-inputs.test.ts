@@ -10,7 +10,7 @@ import { join, relative, resolve } from 'node:path';
 import { ROUTES } from '@skyroll/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, errorCode, rawHttp, type ApiResponse } from '../support/api.js';
-import { Harness, hashTree, runCli, treesEqual, type Account, type Device, type SkyrollServer, type StatusItem } from '../support/harness.js';
+import { Harness, describeRun, hashTree, runCli, treesEqual, type Account, type Device, type SkyrollServer, type StatusItem } from '../support/harness.js';
 import { makePhoto, writeNonMediaFiles, writeTruncatedJpeg, writeUnicodePhotos, writeZeroByteFile } from '../support/photos.js';
 
 describe('bad inputs', () => {
@@ -68,7 +68,7 @@ describe('bad inputs', () => {
     }
     for (const name of ['truncated.jpg', 'not-a-photo.jpg']) expect(itemFor(name)!.state, name).toBe('failed');
     expect(status.summary.failed, 'failed count').toBe(status.items.filter((i) => i.state === 'failed').length);
-    expect(status.summary.synced, 'synced count: good.jpg and the 3 Unicode names').toBe(4);
+    expect(status.summary.synced, `synced count: good.jpg and the 3 Unicode names\n${JSON.stringify(status)}\n${describeRun(run)}`).toBe(4);
     // The run's own output names what failed.
     expect(run.stdout + run.stderr).toContain('truncated.jpg');
 
@@ -190,9 +190,9 @@ describe('bad inputs', () => {
     const [a, b] = account.devices as [Device, Device];
     const photo = await makePhoto(2, { targetBytes: 60 * 1024, seed: 62 });
     await writeFile(join(b.syncDir, 'after.jpg'), photo.bytes);
-    await h.syncOnce(b);
-    await h.syncOnce(a);
-    expect((await hashTree(a.syncDir)).get('after.jpg')).toBe(photo.sha256);
+    const up = await h.syncOnce(b);
+    const down = await h.syncOnce(a);
+    expect((await hashTree(a.syncDir)).get('after.jpg'), `B:\n${describeRun(up)}\nA:\n${describeRun(down)}`).toBe(photo.sha256);
   });
 });
 

@@ -2,11 +2,11 @@
  * An upload cut by a crash resumes from the bytes the server already holds, not from zero.
  * The agent's upload is throttled (SKYROLL_UPLOAD_LIMIT) so it is still running when we kill it.
  */
-import { writeFile } from 'node:fs/promises';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../support/api.js';
-import { Harness, hashTree, readAgentLog, sleep, waitFor, type AgentLogEvent, type SkyrollServer } from '../support/harness.js';
+import { Harness, hashTree, readAgentLog, waitFor, type AgentLogEvent, type SkyrollServer } from '../support/harness.js';
 import { makePhoto } from '../support/photos.js';
 
 const BIG_BYTES = 30 * 1024 * 1024;
@@ -41,9 +41,19 @@ describe('resumable upload', () => {
     expect(firstStart.size).toBe(size);
     expect(firstStart.offset).toBe(0);
 
-    // Let about 40 % of the bytes go through, then pull the plug.
-    await sleep(((size / LIMIT_BYTES_PER_S) * 1000) * 0.4);
+    // Once the server holds about a third of the bytes (the partial upload is the one big file
+    // in its data folder, whatever the layout), pull the plug.
+    const received = await waitFor(
+      async () => {
+        const bytes = await largestFileSize(server.dataDir, /\.db(-wal|-shm)?$/);
+        return bytes >= size * 0.3 ? bytes : 0;
+      },
+      30_000,
+      'the server to receive 30 % of the upload',
+      { intervalMs: 50, explain: async () => `largest file: ${await largestFileSize(server.dataDir, /\.db/)} bytes of ${size}` },
+    );
     await agent.kill();
+    expect(received).toBeLessThan(size);
     const beforeKill = await readAgentLog(a.stateDir);
     expect(
       beforeKill.some((e) => isUpload(e, 'upload.done')),
@@ -89,3 +99,14 @@ describe('resumable upload', () => {
     expect(live[0].size).toBe(size);
   });
 });
+
+/** Size of the biggest file under `dir` whose name does not match `skip`. */
+async function largestFileSize(dir: string, skip: RegExp): Promise<number> {
+  let max = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || skip.test(entry.name)) continue;
+    const size = await stat(join(entry.parentPath, entry.name)).then((s) => s.size, () => 0);
+    if (size > max) max = size;
+  }
+  return max;
+}
