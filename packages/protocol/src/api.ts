@@ -31,6 +31,77 @@ export const StorageInfo = z.object({
 });
 export type StorageInfo = z.infer<typeof StorageInfo>;
 
+/** A plan the server offers: a name (`free`, `50gb`, …) and its quota. */
+export const Plan = z.object({ name: z.string(), quotaBytes: z.number().int().nonnegative() });
+export type Plan = z.infer<typeof Plan>;
+
+/** Where the used bytes go; photos + videos + trash + versions = usedBytes (each stored original counted once). */
+export const StorageBreakdown = z.object({
+  photos: z.number().int().nonnegative(),
+  videos: z.number().int().nonnegative(),
+  trash: z.number().int().nonnegative(),
+  versions: z.number().int().nonnegative(),
+  /** Bytes of the current originals (live and trashed) by the device that added them. */
+  byDevice: z.array(z.object({ deviceId: z.string(), name: z.string(), bytes: z.number().int().nonnegative() })),
+});
+export type StorageBreakdown = z.infer<typeof StorageBreakdown>;
+
+/** `GET /api/account/storage` in full: StorageInfo plus where the bytes go and the plans on offer. */
+export const StorageDetails = StorageInfo.extend({ breakdown: StorageBreakdown, plans: z.array(Plan) });
+export type StorageDetails = z.infer<typeof StorageDetails>;
+
+/** Details of a 507 QUOTA_EXCEEDED (upload creation and commit). */
+export const QuotaExceededDetails = z.object({
+  usedBytes: z.number().int().nonnegative(),
+  quotaBytes: z.number().int().nonnegative(),
+  neededBytes: z.number().int().nonnegative(),
+  freeBytes: z.number().int().nonnegative(),
+  /** The smallest plan whose quota fits usedBytes + neededBytes; null when none does. */
+  suggestedPlan: z.string().nullable(),
+});
+export type QuotaExceededDetails = z.infer<typeof QuotaExceededDetails>;
+
+/** Admin: put an account on a plan (`POST /api/admin/accounts/plan`, admin token of DATA/server.json). */
+export const SetPlanRequest = z.object({ email: Email, plan: z.string().min(1).max(100) });
+export const SetPlanResponse = z.object({ accountId: z.string(), email: z.string(), storage: StorageInfo });
+
+// ---- device settings ----
+/** Per-device settings, stored on the server so every device and the web app see them. */
+export const DeviceSettings = z.object({
+  /** "Sync this device". */
+  sync: z.boolean(),
+  /** May sync over cellular / metered networks. */
+  mobileData: z.boolean(),
+  /** On cellular, originals too (not only metadata and small versions). */
+  unlimitedUpdates: z.boolean(),
+  onlyWhenCharging: z.boolean(),
+  /** Keep previews locally, originals in the cloud. */
+  optimizeStorage: z.boolean(),
+});
+export type DeviceSettings = z.infer<typeof DeviceSettings>;
+export const DEFAULT_DEVICE_SETTINGS: DeviceSettings = {
+  sync: true,
+  mobileData: true,
+  unlimitedUpdates: false,
+  onlyWhenCharging: false,
+  optimizeStorage: false,
+};
+/** PATCH body: any subset of the settings; unknown keys are refused. */
+export const DeviceSettingsPatch = DeviceSettings.partial().strict();
+export type DeviceSettingsPatch = z.infer<typeof DeviceSettingsPatch>;
+export const DeviceIdParams = z.object({ id: z.uuid() });
+export const Device = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.number(),
+  /** Last authenticated request, to the minute; null before the first one. */
+  lastSeenAt: z.number().nullable(),
+  revoked: z.boolean(),
+  settings: DeviceSettings,
+});
+export type Device = z.infer<typeof Device>;
+export const DevicesResponse = z.object({ devices: z.array(Device) });
+
 export const ServerInfo = z.object({
   name: z.literal('skyroll'),
   version: z.string(),
@@ -119,6 +190,15 @@ export type JournalPage = z.infer<typeof JournalPage>;
 /** Server-sent event on `GET /api/events`: `event: journal`, data `{ "head": N }`. */
 export const JournalPoke = z.object({ head: z.number().int().nonnegative() });
 
+/** `event: settings` on `GET /api/events`: a device's settings changed (sent to every device of the account). */
+export const SettingsPoke = z.object({ deviceId: z.string(), settings: DeviceSettings });
+/** `event: account` on `GET /api/events`: the plan or the used bytes changed (upgrade, trash emptied). */
+export const AccountPoke = StorageInfo;
+
+// ---- trash ----
+export const PurgeResponse = z.object({ count: z.number().int().nonnegative(), freedBytes: z.number().int().nonnegative() });
+export type PurgeResponse = z.infer<typeof PurgeResponse>;
+
 /** tus Upload-Metadata keys the server requires. */
 export const UPLOAD_METADATA = { checksum: 'checksum', filename: 'filename' } as const;
 
@@ -139,4 +219,11 @@ export const ROUTES = {
   events: '/api/events',
   uploads: '/api/uploads',
   storage: '/api/account/storage',
+  preview: (id: string) => `/api/assets/${id}/preview`,
+  trashEmpty: '/api/trash/empty',
+  trashPurge: '/api/trash/purge',
+  devices: '/api/devices',
+  mySettings: '/api/devices/me/settings',
+  deviceSettings: (id: string) => `/api/devices/${id}/settings`,
+  adminPlan: '/api/admin/accounts/plan',
 } as const;

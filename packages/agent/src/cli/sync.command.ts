@@ -3,8 +3,6 @@ import type { Item } from '../state/item.repository.js';
 import { AgentLog } from '../sync/agent-log.js';
 import { bindFolder } from '../sync/folder.js';
 import { acquireAgentLock } from '../sync/agent-lock.js';
-import { createProgress } from '../sync/progress.js';
-import { syncForever, syncOnce } from '../sync/runner.js';
 import { RateLimiter } from '../transfer/throttle.js';
 import { deviceCommand, signedInApi, withState, type StateOption } from './command.js';
 
@@ -20,6 +18,8 @@ export function registerSyncCommand(program: Command): void {
     .option('--confirm-deletions', 'propagate a mass deletion held back by the safety check')
     .action(async (dir: string, opts: SyncOptions) => {
       const code = await withState(opts, async (state): Promise<number> => {
+        // Loaded here: the other commands start faster without the engine, watcher and tus.
+        const [{ syncForever, syncOnce }, { createProgress }] = await Promise.all([import('../sync/runner.js'), import('../sync/progress.js')]);
         const api = signedInApi(state);
         const folder = bindFolder(state, dir);
         const release = acquireAgentLock(state.dir);
@@ -40,10 +40,24 @@ export function registerSyncCommand(program: Command): void {
             for (const line of summarize(result.failed, 'warning: failed')) console.error(line);
             for (const line of summarize(result.blocked, 'blocked')) console.error(line);
             if (result.exitCode === 3) {
+              if (result.stopped) console.error(`Sync could not run (${result.stopped.reason}): ${result.stopped.detail}`);
               const reasons = [...new Set(result.blocked.map((i) => i.reason ?? 'pending'))].join(', ');
-              console.error(`Not fully synced: ${result.blocked.length} item(s) blocked (${reasons}).`);
+              if (result.blocked.length) console.error(`Not fully synced: ${result.blocked.length} item(s) blocked (${reasons}).`);
             } else {
-              console.log(`In sync: ${folder}${result.failed.length ? ` (${result.failed.length} failed)` : ''}.`);
+              const words: Record<string, string> = {
+                upload: 'uploaded',
+                download: 'downloaded',
+                'replace-local': 'updated here',
+                'delete-local': 'deleted here',
+                'trash-remote': 'moved to the cloud trash',
+                'move-remote': 'renamed in the cloud',
+                'move-local': 'renamed here',
+              };
+              const counts = Object.entries(words)
+                .filter(([kind]) => result.done.get(kind))
+                .map(([kind, word]) => `${result.done.get(kind)} ${word}`);
+              if (result.failed.length) counts.push(`${result.failed.length} failed`);
+              console.log(`In sync: ${folder}${counts.length ? ` (${counts.join(', ')})` : ''}.`);
             }
             return result.exitCode;
           }
@@ -51,7 +65,14 @@ export function registerSyncCommand(program: Command): void {
           // A long-running agent logs a stray error and carries on; it never dies of one.
           process.on('unhandledRejection', (err) => log.error('agent.unhandled', err));
           process.on('uncaughtException', (err) => log.error('agent.uncaught', err));
-          for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
+          for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+            process.on(signal, () => {
+              // State is durable at every step: a stop that takes too long (or a second signal) just exits.
+              if (stop.signal.aborted) process.exit(0);
+              stop.abort();
+              setTimeout(() => process.exit(0), 3000).unref();
+            });
+          }
           console.log(`Syncing ${folder} with ${api.server} (Ctrl-C to stop).`);
           await syncForever(engine, stop.signal);
           return 0;

@@ -13,6 +13,10 @@ export interface WorldOverrides {
   power?: string;
   /** Battery percentage to report with `power: battery`. */
   battery?: number;
+  /** Free bytes to report for the folder's filesystem instead of statfs (tests: a full disk without filling one). */
+  diskFreeBytes?: number;
+  /** The free-space floor under which downloads stop (or Optimize Storage evicts originals). */
+  diskFloorBytes?: number;
 }
 
 export const WORLD_FILE = 'world.json';
@@ -31,7 +35,9 @@ export async function readOverrides(stateDir: string, env: NodeJS.ProcessEnv = p
   const power = env.SKYROLL_POWER ?? file.power;
   if (network) from.network = env.SKYROLL_NETWORK ? 'env' : 'override-file';
   if (power) from.power = env.SKYROLL_POWER ? 'env' : 'override-file';
-  return { network, power, battery: file.battery, from };
+  const diskFreeBytes = bytesOf(env.SKYROLL_DISK_FREE_BYTES) ?? bytesOf(file.diskFreeBytes);
+  const diskFloorBytes = bytesOf(env.SKYROLL_DISK_FLOOR_BYTES) ?? bytesOf(file.diskFloorBytes);
+  return { network, power, battery: file.battery, diskFreeBytes, diskFloorBytes, from };
 }
 
 export async function probeWorld(stateDir: string, folder: string, env: NodeJS.ProcessEnv = process.env): Promise<World> {
@@ -41,7 +47,7 @@ export async function probeWorld(stateDir: string, folder: string, env: NodeJS.P
     overrides.power ? powerFromOverride(overrides.power, overrides.battery, overrides.from.power!) : probePower(),
     probeDisk(folder),
   ]);
-  return { network, power, disk };
+  return { network, power, disk: diskWithOverrides(disk, overrides) };
 }
 
 export function networkFromOverride(value: string, source: string): NetworkState {
@@ -120,6 +126,21 @@ export async function probeDisk(folder: string): Promise<DiskState | null> {
   } catch {
     return null;
   }
+}
+
+export function diskWithOverrides(disk: DiskState | null, overrides: Pick<WorldOverrides, 'diskFreeBytes' | 'diskFloorBytes'>): DiskState | null {
+  if (overrides.diskFreeBytes === undefined && overrides.diskFloorBytes === undefined) return disk;
+  const base = disk ?? { freeBytes: Number.MAX_SAFE_INTEGER, totalBytes: Number.MAX_SAFE_INTEGER };
+  return {
+    ...base,
+    ...(overrides.diskFreeBytes === undefined ? {} : { freeBytes: overrides.diskFreeBytes, overridden: true }),
+    ...(overrides.diskFloorBytes === undefined ? {} : { floorBytes: overrides.diskFloorBytes }),
+  };
+}
+
+function bytesOf(value: unknown): number | undefined {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? Math.floor(n) : undefined;
 }
 
 function run(cmd: string, args: string[]): Promise<string | null> {

@@ -62,13 +62,18 @@ export function decide(work: Work, ctx: PolicyContext): Verdict {
     const power = powerVerdict(ctx);
     if (!power.allowed) return power;
   }
-  if (work.kind === 'download' && world.disk && world.disk.freeBytes - work.bytes < DISK_FLOOR_BYTES) {
+  if (work.kind === 'download' && world.disk && world.disk.freeBytes - work.bytes < floorOf(world)) {
     return blocked(
       'device-storage',
       `Device storage is nearly full (${formatBytes(world.disk.freeBytes)} free): free space, or turn on Optimize Storage`,
     );
   }
   return ALLOWED;
+}
+
+/** The free space downloads keep on the device. */
+export function floorOf(world: World): number {
+  return world.disk?.floorBytes ?? DISK_FLOOR_BYTES;
 }
 
 function powerVerdict(ctx: PolicyContext): Verdict {

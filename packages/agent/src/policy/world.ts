@@ -22,6 +22,10 @@ export interface PowerState {
 export interface DiskState {
   freeBytes: number;
   totalBytes: number;
+  /** Keep at least this much free (default DISK_FLOOR_BYTES; overridable for tests). */
+  floorBytes?: number;
+  /** freeBytes comes from an override, not from statfs. */
+  overridden?: boolean;
 }
 
 export interface World {

@@ -58,23 +58,25 @@ export async function scanFolder(root: string, cache: HashCacheRepository, optio
     else toHash.push({ path, id });
   }
 
-  const writing = await openForWriting(new Set(toHash.map((f) => join(root, f.path))));
+  const writing = openForWriting(new Set(toHash.map((f) => join(root, f.path))));
   const queue = toHash.filter((f) => {
     if (!writing.has(join(root, f.path))) return true;
     result.busy.push(f.path);
     settle(now() + 4 * quietMs);
     return false;
   });
+  const hashed: { id: FileIdentity; checksum: string }[] = [];
   await pool(queue, 4, async ({ path, id }) => {
     const file = await hashStable(root, path, id);
     if (!file) {
       settle(now() + quietMs);
       return void result.busy.push(path);
     }
-    cache.store(id, file.checksum);
-    result.hashed++;
+    hashed.push({ id, checksum: file.checksum });
     result.files.push(file);
   });
+  cache.storeMany(hashed);
+  result.hashed = hashed.length;
   result.files.sort((a, b) => a.path.localeCompare(b.path));
   return result;
 }

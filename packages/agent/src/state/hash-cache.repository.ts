@@ -18,6 +18,12 @@ export class HashCacheRepository {
     return row?.checksum;
   }
 
+  /** Many at once: one durable write instead of one per file. */
+  storeMany(entries: { id: FileIdentity; checksum: string }[]): void {
+    if (entries.length === 0) return;
+    this.db.transaction(() => entries.forEach((e) => this.store(e.id, e.checksum)))();
+  }
+
   store(id: FileIdentity, checksum: string): void {
     this.db
       .prepare(

@@ -1,3 +1,5 @@
+import { settingsFromJson } from '../policy/settings.js';
+import type { DeviceSettings } from '../policy/world.js';
 import type { Db } from './database.js';
 
 export interface Login {
@@ -66,5 +68,25 @@ export class MetaRepository {
   setPausedUntil(until: number): void {
     if (until === 0) this.delete('paused_until');
     else this.set('paused_until', until === Infinity ? 'forever' : String(until));
+  }
+
+  /** The device settings as last read from the server (so the agent works offline with them). */
+  settings(): DeviceSettings {
+    return settingsFromJson(this.get('settings'));
+  }
+
+  setSettings(settings: DeviceSettings): void {
+    this.set('settings', JSON.stringify(settings));
+  }
+
+  /** "Sync Now": epoch ms until which waiting rules (mobile-data size limit, power) are lifted; 0 when none. */
+  overrideUntil(now = Date.now()): number {
+    const until = Number(this.get('override_until') ?? 0);
+    return until > now ? until : 0;
+  }
+
+  setOverrideUntil(until: number): void {
+    if (until === 0) this.delete('override_until');
+    else this.set('override_until', String(until));
   }
 }

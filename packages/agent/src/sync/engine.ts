@@ -4,6 +4,7 @@
  * finished transfer, a timer. Transfers run in the background so a new photo never waits for a
  * long video.
  */
+import { existsSync } from 'node:fs';
 import { reconcile, type Action, type BaseRecord } from '../reconcile.js';
 import { QUIET_MS, scanFolder, type ScanResult } from '../scan/scanner.js';
 import type { Item } from '../state/item.repository.js';
@@ -16,6 +17,7 @@ import { applyPlan, transferKey } from './executor.js';
 import { failureOf, type Failure } from './failure.js';
 import { hasMarker, writeMarker } from './folder.js';
 import { pullJournal } from './journal.js';
+import { PolicyGate } from './policy-gate.js';
 import type { Progress } from './progress.js';
 import { TransferQueue } from './transfer-queue.js';
 
@@ -35,6 +37,10 @@ export interface PassResult {
   /** Actions started (or done) by this pass. */
   dispatched: number;
   busy: number;
+  /** Why nothing could run at all (paused, offline, signed out, the world's rules). */
+  stopped?: Failure;
+  /** Whether the journal was read (a paused or offline pass leaves it for later). */
+  pulled: boolean;
   /** Local deletions waiting for the folder to settle. */
   heldDeletions: number;
   /** When to look again at files still being written (epoch ms). */
@@ -49,17 +55,21 @@ const HOLD_MS = 60_000;
 
 export class SyncEngine {
   readonly queue: TransferQueue;
+  readonly gate: PolicyGate;
   private readonly ctx: SyncContext;
   /** Actions not to try again before a time (a blocked quota, a failed move…). */
   private readonly holds = new Map<string, { until: number; failure: Failure; attempts: number }>();
   private offline?: { until: number; failure: Failure; delay: number };
   private fatal?: Failure;
   private onSettled: () => void = () => {};
+  /** Actions done by this engine, by kind (for the summary of `--once`). */
+  readonly done = new Map<string, number>();
   /** Bumped whenever an action changed the base: a scan that overlapped it is not trusted. */
   private generation = 0;
 
   constructor(private readonly options: EngineOptions) {
     this.queue = new TransferQueue(() => this.onSettled());
+    this.gate = new PolicyGate(options.state, options.folder);
     this.ctx = {
       folder: options.folder,
       state: options.state,
@@ -70,6 +80,7 @@ export class SyncEngine {
       report: (action, failure) => this.report(action, failure),
       completed: (action) => {
         this.generation++;
+        this.done.set(action.kind, (this.done.get(action.kind) ?? 0) + 1);
         this.holds.delete(actionKey(action));
       },
     };
@@ -82,6 +93,11 @@ export class SyncEngine {
 
   get fatalFailure(): Failure | undefined {
     return this.fatal;
+  }
+
+  /** The outage the last pass or transfer met, while it lasts. */
+  get offlineFailure(): Failure | undefined {
+    return this.offline && this.offline.until > Date.now() ? this.offline.failure : undefined;
   }
 
   /** Forget the offline back-off: the server just spoke to us. */
@@ -99,11 +115,21 @@ export class SyncEngine {
     const now = Date.now();
     const paused = state.meta.pausedUntil(now) > 0;
     if (paused) this.queue.abortAll();
+    const world = await this.gate.world(now);
+    const metadata = this.gate.verdict({ kind: 'metadata', bytes: 0 }, world, now);
+    const worldStop: Failure | undefined = !existsSync(folder)
+      ? { state: 'blocked', reason: 'device-storage', detail: `the folder ${folder} is missing (unmounted or moved?)` }
+      : metadata.allowed
+        ? undefined
+        : { state: 'blocked', reason: metadata.reason, detail: metadata.detail };
+    if (worldStop) this.queue.abortAll();
 
     let offline: Failure | undefined = this.offline && this.offline.until > now ? this.offline.failure : undefined;
-    if (pull && !paused && !offline && !this.fatal) {
+    let pulled = false;
+    if (pull && !paused && !worldStop && !offline && !this.fatal) {
       try {
         await pullJournal(this.options.api, state);
+        pulled = true;
         this.online();
       } catch (err) {
         const failure = failureOf(err);
@@ -135,22 +161,39 @@ export class SyncEngine {
       { local: scan.files, busy: scan.busy, base, remote: state.remote.all(), failed: state.items.failures() },
       { folder, markerPresent, confirmDeletions: confirm },
     );
-    const stop: Failure | undefined = paused ? pausedFailure(state.meta.pausedUntil(now)) : (this.fatal ?? offline);
-    const ready = holdDeletions ? plan.actions.filter((a) => a.kind !== 'trash-remote') : plan.actions;
+    const stop: Failure | undefined = paused ? pausedFailure(state.meta.pausedUntil(now)) : (worldStop ?? this.fatal ?? offline);
+    // Each transfer against the rules (mobile data, power, free space): blocked ones wait.
+    const ruled = new Map<Action, Failure>();
+    for (const action of plan.actions) {
+      const verdict = this.gate.verdict(PolicyGate.workOf(action, (id) => state.remote.size(id)), world, now);
+      if (!verdict.allowed) ruled.set(action, { state: 'blocked', reason: verdict.reason, detail: verdict.detail });
+    }
+    for (const action of ruled.keys()) {
+      const key = transferKey(action);
+      if (key && this.queue.has(key)) this.queue.abort(key);
+    }
+    const ready = plan.actions.filter((a) => !ruled.has(a) && !(holdDeletions && a.kind === 'trash-remote'));
     const runnable = stop ? [] : ready.filter((a) => !this.isHeld(a, now) && !this.inFlight(a));
-    this.writeItems(scan, plan.actions, plan.blocked, stop, now);
+    this.writeItems(scan, plan.actions, plan.blocked, stop, now, ruled);
 
     if (runnable.length > 0) {
       log.write('pass', { actions: countKinds(runnable), blocked: plan.blocked.length, scanMs: scannedAt - now, planMs: Date.now() - scannedAt });
       await applyPlan(this.ctx, runnable, this.queue);
     }
     if (confirm && !markerPresent && !stop) writeMarker(folder);
-    const heldDeletions = plan.actions.length - ready.length;
-    return { dispatched: runnable.length, busy: scan.busy.length, settleAt: scan.settleAt, heldDeletions, paused, offline: this.offline?.failure, fatal: this.fatal };
+    const heldDeletions = holdDeletions ? plan.actions.filter((a) => a.kind === 'trash-remote' && !ruled.has(a)).length : 0;
+    return { stopped: stop, pulled, dispatched: runnable.length, busy: scan.busy.length, settleAt: scan.settleAt, heldDeletions, paused, offline: this.offline?.failure, fatal: this.fatal };
   }
 
   /** The status table after a pass: every action pending (or why not), exclusions, failures kept. */
-  private writeItems(scan: ScanResult, actions: Action[], blocked: { path: string; reason: 'mass-delete'; detail: string }[], stop: Failure | undefined, now: number): void {
+  private writeItems(
+    scan: ScanResult,
+    actions: Action[],
+    blocked: { path: string; reason: 'mass-delete'; detail: string }[],
+    stop: Failure | undefined,
+    now: number,
+    ruled: Map<Action, Failure>,
+  ): void {
     const { state } = this.options;
     const local = new Map(scan.files.map((f) => [f.path, f.checksum]));
     const items: Item[] = [];
@@ -159,11 +202,16 @@ export class SyncEngine {
       if (item.state === 'failed' && item.checksum && local.get(item.path) === item.checksum) items.push(item);
     }
     for (const e of scan.excluded) items.push({ path: e.path, state: 'excluded', reason: 'agent', detail: e.detail, checksum: null });
+    for (const path of scan.busy) {
+      const current = state.items.get(path);
+      items.push(current?.state === 'failed' ? current : { path, state: 'pending', reason: null, detail: 'still being written: synced once it is complete', checksum: null });
+    }
     for (const b of blocked) items.push({ path: b.path, state: 'blocked', reason: b.reason, detail: b.detail, checksum: null });
     for (const action of actions) {
       const current = state.items.get(action.path);
       const hold = this.holds.get(actionKey(action));
-      if (stop) items.push({ path: action.path, state: 'blocked', reason: stop.reason, detail: stop.detail, checksum: null });
+      const rule = stop ?? ruled.get(action);
+      if (rule) items.push({ path: action.path, state: 'blocked', reason: rule.reason, detail: rule.detail, checksum: null });
       else if (this.inFlight(action) && current) items.push(current);
       else if (hold && hold.until > now) items.push({ path: action.path, state: hold.failure.state, reason: hold.failure.reason, detail: hold.failure.detail, checksum: null });
       else items.push({ path: action.path, state: 'pending', reason: null, detail: null, checksum: null });

@@ -23,9 +23,10 @@ const FINAL_FOR_THESE_BYTES = new Set(['EMPTY_FILE', 'UNSUPPORTED_MEDIA', 'CORRU
 export function failureOf(err: unknown): Failure {
   if (err instanceof OfflineError) return { state: 'blocked', reason: 'connection', detail: err.message, offline: true };
   if (err instanceof SkyrollError) {
+    if ((err as { transient?: boolean }).transient) return { state: 'pending', reason: null, detail: err.message, retrySoon: true };
     switch (err.code) {
       case 'QUOTA_EXCEEDED':
-        return { state: 'blocked', reason: 'cloud-storage', detail: err.message };
+        return { state: 'blocked', reason: 'cloud-storage', detail: `${err.message}: free space (empty the trash) or choose a bigger plan; retried automatically` };
       case 'UPDATE_REQUIRED':
         return { state: 'blocked', reason: 'version', detail: `${err.message}: update Skyroll`, fatal: true };
       case 'UNAUTHORIZED':

@@ -1,13 +1,16 @@
 /** Drives the engine: `--once` (converge, then report) or continuously (events, pokes, timers). */
 import { watchFolder } from '../scan/watcher.js';
 import type { Item } from '../state/item.repository.js';
+import type { Failure } from './failure.js';
 import { followJournalPokes } from '../transfer/journal-events.js';
 import { BUSY_RETRY_MS, SyncEngine, type EngineOptions } from './engine.js';
+import { PolicyGate } from './policy-gate.js';
 
 /** A slow safety net: a full rescan even when no event said anything changed. */
 const RESCAN_MS = 5 * 60_000;
 const PAUSE_POLL_MS = 500;
 const MAX_ONCE_PASSES = 100;
+const ONCE_OUTAGE_RETRIES = 3;
 /** Deletions propagate once nothing changed locally for this long: `rm` of many files is seen whole. */
 const DELETION_SETTLE_MS = 1500;
 
@@ -15,17 +18,30 @@ export interface OnceResult {
   exitCode: 0 | 3;
   blocked: Item[];
   failed: Item[];
+  /** Why the run could not converge at all (paused, offline, signed out…), if so. */
+  stopped?: Failure;
+  /** Actions done, by kind. */
+  done: Map<string, number>;
 }
 
 export async function syncOnce(options: EngineOptions): Promise<OnceResult> {
   const engine = new SyncEngine(options);
   const { state, log } = options;
   log.write('sync.start', { folder: options.folder, once: true });
+  let stopped: Failure | undefined;
+  let outages = 0;
   try {
     for (let i = 0; i < MAX_ONCE_PASSES; i++) {
       const result = await engine.pass();
       await engine.queue.idle();
-      if (result.paused || result.fatal || result.offline) break;
+      stopped = result.stopped ?? engine.fatalFailure;
+      // A short outage (a restarting server, a dropped connection) is waited out a few times.
+      const outage = !result.paused && !engine.fatalFailure && result.offline !== undefined;
+      if (outage && outages++ < ONCE_OUTAGE_RETRIES) {
+        await sleep(Math.min(engine.nextRetryIn() ?? 1000, 5000) + 10);
+        continue;
+      }
+      if (result.paused || result.fatal || result.offline || stopped) break;
       if (result.busy > 0) {
         await sleep(Math.max(5, (result.settleAt ?? Date.now() + BUSY_RETRY_MS) - Date.now() + 2));
         continue;
@@ -36,14 +52,16 @@ export async function syncOnce(options: EngineOptions): Promise<OnceResult> {
       if (retry === undefined || retry > 5000) break;
       await sleep(retry + 10);
     }
+    // A transfer may have met an outage or a sign-out after the last pass began.
+    stopped ??= engine.fatalFailure ?? engine.offlineFailure;
   } finally {
     options.progress.stop();
   }
   const items = state.items.all();
   const blocked = items.filter((i) => i.state === 'blocked' || i.state === 'pending');
   const failed = items.filter((i) => i.state === 'failed');
-  log.write('sync.end', { once: true, blocked: blocked.length, failed: failed.length });
-  return { exitCode: blocked.length > 0 ? 3 : 0, blocked, failed };
+  log.write('sync.end', { once: true, blocked: blocked.length, failed: failed.length, ...(stopped ? { stopped: stopped.reason } : {}) });
+  return { exitCode: blocked.length > 0 || stopped ? 3 : 0, blocked, failed, stopped, done: engine.done };
 }
 
 /** Runs until the signal aborts. */
@@ -96,7 +114,17 @@ export async function syncForever(options: EngineOptions, signal: AbortSignal): 
     events.signal,
   );
   let wasPaused = state.meta.pausedUntil() > 0;
+  let worldSeen = '';
   const pausePoll = setInterval(() => {
+    // The world (network, power) as the probes read it: a change may block or free work.
+    void engine.gate.world().then((world) => {
+      const seen = PolicyGate.signature(world);
+      if (worldSeen && seen !== worldSeen) {
+        log.write('world.changed', { network: world.network.kind, metered: world.network.metered, ac: world.power.ac, lowPower: world.power.lowPower });
+        poke();
+      }
+      worldSeen = seen;
+    });
     const paused = state.meta.pausedUntil() > 0;
     if (paused !== wasPaused) {
       wasPaused = paused;
@@ -121,7 +149,7 @@ export async function syncForever(options: EngineOptions, signal: AbortSignal): 
           const quietFor = Date.now() - lastLocalChange;
           const result = await engine.pass({ pullJournal, holdDeletions: quietFor < DELETION_SETTLE_MS });
           if (result.heldDeletions > 0) setTimeout(poke, DELETION_SETTLE_MS - quietFor + 10);
-          if (result.offline) remoteDirty = true;
+          if (pullJournal && !result.pulled) remoteDirty = true;
           if (result.busy > 0) setTimeout(poke, Math.max(5, (result.settleAt ?? Date.now() + BUSY_RETRY_MS) - Date.now() + 2));
         } catch (err) {
           log.error('pass.error', err);

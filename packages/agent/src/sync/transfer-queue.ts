@@ -51,6 +51,10 @@ export class TransferQueue {
     while (this.active.size > 0) await Promise.all([...this.active.values()].map((t) => t.done));
   }
 
+  abort(key: string): void {
+    this.active.get(key)?.controller.abort();
+  }
+
   abortAll(): void {
     for (const t of this.active.values()) t.controller.abort();
   }

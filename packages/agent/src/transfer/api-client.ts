@@ -4,15 +4,19 @@ import {
   AssetsResponse,
   CheckResponse,
   CommitResponse,
+  DeviceSettings,
   ERRORS,
   JournalPage,
   LoginResponse,
   PROTOCOL_HEADER,
   PROTOCOL_VERSION,
+  PurgeResponse,
   ROUTES,
   SignupResponse,
   SkyrollError,
+  StorageDetails,
   isErrorCode,
+  type DeviceSettingsPatch,
   type ErrorCode,
 } from '@skyroll/protocol';
 import type { z } from 'zod';
@@ -86,6 +90,27 @@ export class ApiClient {
 
   trashList() {
     return this.json('GET', ROUTES.trashList, AssetsResponse);
+  }
+
+  emptyTrash() {
+    return this.json('POST', ROUTES.trashEmpty, PurgeResponse);
+  }
+
+  storage() {
+    return this.json('GET', ROUTES.storage, StorageDetails);
+  }
+
+  settings() {
+    return this.json('GET', ROUTES.mySettings, DeviceSettings);
+  }
+
+  updateSettings(patch: DeviceSettingsPatch) {
+    return this.json('PATCH', ROUTES.mySettings, DeviceSettings, patch);
+  }
+
+  /** GET of an asset's preview (JPEG, long edge ≤ 2048 px); NOT_FOUND while not yet made. */
+  async preview(assetId: string, signal?: AbortSignal): Promise<Response> {
+    return this.send('GET', ROUTES.preview(assetId), undefined, { signal });
   }
 
   move(assetId: string, path: string) {

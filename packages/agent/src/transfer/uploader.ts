@@ -9,6 +9,9 @@ import { ApiClient, OfflineError, errorFromBody } from './api-client.js';
 import { RateLimiter, throttled } from './throttle.js';
 
 export const CHUNK_SIZE = 8 * 1024 * 1024;
+/** Small originals go in the creating request itself (one round trip); bigger ones get their
+ * resumable URL stored before any byte flows. */
+export const SINGLE_REQUEST_MAX = 2 * 1024 * 1024;
 
 export interface UploadJob {
   /** Relative path in the folder (for the log and the file name). */
@@ -44,9 +47,11 @@ export function uploadOriginal(
       offset = at;
       hooks.onStart?.(at);
     };
+    const uploadUrl = uploads.url(job.checksum) ?? null;
     const upload = new Upload({ path: job.abs, size: job.size } as unknown as Buffer, {
       endpoint: api.url(ROUTES.uploads),
-      uploadUrl: uploads.url(job.checksum) ?? null,
+      uploadUrl,
+      uploadDataDuringCreation: !uploadUrl && !limiter && job.size <= SINGLE_REQUEST_MAX,
       uploadSize: job.size,
       headers: api.headers(),
       metadata: { [UPLOAD_METADATA.checksum]: job.checksum, [UPLOAD_METADATA.filename]: basename(job.path) },
@@ -57,10 +62,12 @@ export function uploadOriginal(
       onShouldRetry: (err) => isTransient(err.originalResponse?.getStatus() ?? 0),
       // Written before any byte flows, so a restart resumes this upload.
       onUploadUrlAvailable: () => uploads.save(job.checksum, upload.url!, job.path, job.size),
+      // A new upload starts at byte 0 (logged before its bytes go); a resumed one where the server stands.
+      onBeforeRequest: (req: HttpRequest) => {
+        if (req.getMethod() === 'POST') started(0);
+      },
       onAfterResponse: (req: HttpRequest, res: HttpResponse) => {
-        const status = res.getStatus();
-        if (req.getMethod() === 'POST' && status === 201) started(0);
-        if (req.getMethod() === 'HEAD' && status === 200) started(Number(res.getHeader('Upload-Offset') ?? 0));
+        if (req.getMethod() === 'HEAD' && res.getStatus() === 200) started(Number(res.getHeader('Upload-Offset') ?? 0));
       },
       onChunkComplete: (chunk) => {
         bytesSent += chunk;
@@ -95,7 +102,12 @@ function isTransient(status: number): boolean {
 function classify(err: Error, server: string): SkyrollError | OfflineError | Error {
   if (err instanceof DetailedError) {
     const res = err.originalResponse;
-    if (res) return errorFromBody(res.getStatus(), res.getBody());
+    if (res) {
+      const error = errorFromBody(res.getStatus(), res.getBody());
+      // Locked or out of step with the server (a killed agent's upload still held): try again soon.
+      if (isTransient(res.getStatus()) && res.getStatus() < 500) Object.assign(error, { transient: true });
+      return error;
+    }
     if (err.originalRequest) return new OfflineError(server, err.causingError ?? err);
   }
   return err;
