@@ -1,13 +1,14 @@
 import { Command } from 'commander';
 import { SKYROLL_VERSION } from '@skyroll/protocol';
 import { registerAgentCommands } from '@skyroll/agent';
-import { registerServerCommand } from '@skyroll/server';
+import { registerAdminCommand, registerServerCommand } from '@skyroll/server';
 
 const program = new Command('skyroll')
   .description('Skyroll: a self-hosted photo and video library that keeps every device in sync')
   .version(SKYROLL_VERSION);
 
 registerServerCommand(program);
+registerAdminCommand(program);
 registerAgentCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import fsp from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -8,6 +10,8 @@ import { SKYROLL_VERSION } from '@skyroll/protocol';
 import type { ServerConfig } from './config.js';
 import { migrateToLatest, openSqliteDatabase } from './db/database.js';
 import { InProcessEventBus } from './events/event-bus.js';
+import { JobQueue } from './jobs/job-queue.js';
+import { ConnectionTracker } from './http/connections.js';
 import { registerErrorHandling } from './http/errors.js';
 import { registerRequestHooks } from './http/hooks.js';
 import { JournalEventStreams } from './http/sse.js';
@@ -16,6 +20,7 @@ import { Repositories } from './repositories/repositories.js';
 import { accountRoutes } from './routes/account.routes.js';
 import { assetRoutes } from './routes/asset.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
+import { deviceRoutes } from './routes/device.routes.js';
 import { journalRoutes } from './routes/journal.routes.js';
 import { serverRoutes } from './routes/server.routes.js';
 import type { Api } from './routes/route-types.js';
@@ -23,8 +28,10 @@ import { uploadRoutes } from './routes/upload.routes.js';
 import { AccountService } from './services/account.service.js';
 import { AssetService } from './services/asset.service.js';
 import { AuthService } from './services/auth.service.js';
+import { DeviceService } from './services/device.service.js';
 import { JournalService } from './services/journal.service.js';
-import { TrashService } from './services/trash.service.js';
+import { PREVIEW_JOB, PreviewService } from './services/preview.service.js';
+import { TRASH_SWEEP_JOB, TrashService } from './services/trash.service.js';
 import { UploadService } from './services/upload.service.js';
 import { FsBlobStore } from './stores/fs-blob-store.js';
 import { UploadStore } from './stores/upload-store.js';
@@ -45,15 +52,22 @@ export async function buildApp(config: ServerConfig, logger: Logger = createLogg
   const repos = new Repositories(db);
   const blobStore = new FsBlobStore(config.paths.originals, config.paths.tmp);
   await blobStore.init();
-  const uploadStore = new UploadStore(config.paths.uploads);
+  const uploadStore = new UploadStore(config.paths.uploads, config.uploadExpiryMs);
   const events = new InProcessEventBus();
 
-  const authService = new AuthService(repos, { plan: config.defaultPlan, quotaBytes: config.defaultQuotaBytes });
-  const journal = new JournalService(repos, events);
-  const assets = new AssetService(repos, journal, blobStore);
-  const trash = new TrashService(repos, journal);
-  const uploads = new UploadService(repos, uploadStore, blobStore, logger.child({ component: 'uploads' }));
-  const streams = new JournalEventStreams(journal, config.eventsPingMs);
+  const { clock, plans } = config;
+  const jobs = new JobQueue(repos, config.jobs, clock, logger.child({ component: 'jobs' }));
+  const authService = new AuthService(repos, { plan: config.defaultPlan, quotaBytes: config.defaultQuotaBytes }, clock);
+  const journal = new JournalService(repos, events, clock);
+  const accounts = new AccountService(repos, events, plans);
+  const assets = new AssetService(repos, journal, blobStore, jobs, plans, clock);
+  const trash = new TrashService(repos, journal, blobStore, accounts, { retentionMs: config.trashRetentionMs, sweepMs: config.trashSweepMs }, clock);
+  const previews = new PreviewService(repos, blobStore, config.paths.tmp, clock);
+  const uploads = new UploadService(repos, uploadStore, blobStore, logger.child({ component: 'uploads' }), plans);
+  const streams = new JournalEventStreams(journal, events, config.eventsPingMs);
+  jobs.register(PREVIEW_JOB, (payload, context) => previews.generate(payload, context));
+  jobs.register(TRASH_SWEEP_JOB, () => trash.sweep());
+  const adminToken = randomBytes(32).toString('base64url');
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -82,17 +96,70 @@ export async function buildApp(config: ServerConfig, logger: Logger = createLogg
     req.log.debug({ method: req.method, url: req.url.split('?')[0], status: reply.statusCode, ms: reply.elapsedTime }, 'request');
   });
 
+  const connections = new ConnectionTracker(app.server);
   const tus = new TusEndpoint(uploads, uploadStore, app.log.child({ component: 'tus' }));
   serverRoutes(app);
   authRoutes(app, authService, config.loginRateLimit);
-  accountRoutes(app, new AccountService(repos));
-  assetRoutes(app, assets, trash);
+  accountRoutes(app, accounts, adminToken);
+  deviceRoutes(app, new DeviceService(repos, events));
+  assetRoutes(app, assets, trash, previews);
   journalRoutes(app, journal, streams);
   uploadRoutes(app, tus);
 
-  app.addHook('preClose', async () => streams.closeAll());
-  app.addHook('onClose', async () => db.destroy());
+  app.addHook('preClose', async () => {
+    streams.closeAll();
+    // A response that completes after close() began leaves its keep-alive connection idle, and
+    // Node closes idle connections only once, at close(): sweep until the server has closed.
+    const sweep = setInterval(() => {
+      app.server.closeIdleConnections();
+      connections.closeIdle();
+    }, 50).unref();
+    app.server.once('close', () => clearInterval(sweep));
+  });
+  const expireUploads = setInterval(
+    () => uploadStore.deleteExpired().catch((err: unknown) => app.log.warn({ err }, 'expiring uploads failed')),
+    3600_000,
+  ).unref();
+  // `skyroll admin` finds the running server (and may act on it) through DATA/server.json.
+  app.addHook('onListen', async () => {
+    const { port } = app.server.address() as AddressInfo;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+    await writeServerFile(config.serverFile, { url: `http://${host}:${port}`, pid: process.pid, adminToken });
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(expireUploads);
+    await jobs.stop();
+    await removeServerFile(config.serverFile, adminToken);
+    await db.destroy();
+  });
 
   await uploads.recover();
+  // The retention sweep runs at every start, then every trashSweepMs; jobs left by a dead server are retried.
+  await jobs.ensureRecurring(TRASH_SWEEP_JOB, TRASH_SWEEP_JOB);
+  jobs.start();
   return app;
+}
+
+export interface ServerFile {
+  url: string;
+  pid: number;
+  adminToken: string;
+}
+
+/** Written by rename, readable by the owner only: it holds the admin token. */
+async function writeServerFile(file: string, content: ServerFile): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await fsp.writeFile(tmp, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
+  await fsp.chmod(tmp, 0o600);
+  await fsp.rename(tmp, file);
+}
+
+/** Removes server.json unless another server has written its own since. */
+async function removeServerFile(file: string, adminToken: string): Promise<void> {
+  try {
+    const current = JSON.parse(await fsp.readFile(file, 'utf8')) as Partial<ServerFile>;
+    if (current.adminToken === adminToken) await fsp.rm(file, { force: true });
+  } catch {
+    // gone already, or not ours to judge
+  }
 }

@@ -1,6 +1,34 @@
+import os from 'node:os';
 import path from 'node:path';
 
 export const GIB = 1024 ** 3;
+const GB = 1000 ** 3;
+const TB = 1000 ** 4;
+const DAY_MS = 24 * 3600_000;
+
+/** The plans on offer: name → quota in bytes (the free plan is the default of new accounts). */
+export const DEFAULT_PLANS: Record<string, number> = {
+  free: 5 * GIB,
+  '50gb': 50 * GB,
+  '200gb': 200 * GB,
+  '2tb': 2 * TB,
+  '6tb': 6 * TB,
+  '12tb': 12 * TB,
+};
+
+export type Clock = () => number;
+
+export interface JobsConfig {
+  /** Jobs run at once by this server; 0 runs none (another replica does). */
+  workers: number;
+  /** How often idle workers look for due jobs (new jobs of this server wake them at once). */
+  pollMs: number;
+  /** How long a claimed job is locked; after that a dead worker's job is claimed again. */
+  lockMs: number;
+  maxAttempts: number;
+  /** Delay before the retry after the first failure; doubled per further failure. */
+  backoffMs: number;
+}
 
 /** Everything the server needs to know about where it runs; read once at start. */
 export interface ServerConfig {
@@ -11,9 +39,22 @@ export interface ServerConfig {
   /** Quota of a new account on the default plan. */
   defaultQuotaBytes: number;
   defaultPlan: string;
+  /** Plans on offer, smallest first (the default plan among them). */
+  plans: Array<{ name: string; quotaBytes: number }>;
+  /** The server's time, epoch ms; Date.now() shifted by SKYROLL_CLOCK_OFFSET_MS (tests). */
+  clock: Clock;
+  /** Trashed assets older than this are purged. */
+  trashRetentionMs: number;
+  /** Interval of the trash retention sweep. */
+  trashSweepMs: number;
+  jobs: JobsConfig;
+  /** `server.json`: URL and admin token of the running server, for `skyroll admin`. */
+  serverFile: string;
   /** Largest JSON body the API accepts; uploads go through tus and are not bound by it. */
   bodyLimit: number;
   loginRateLimit: { max: number; timeWindowMs: number };
+  /** Age after which an unfinished upload is deleted (its client starts over). */
+  uploadExpiryMs: number;
   /** Interval of the `: ping` comment on idle event streams. */
   eventsPingMs: number;
   paths: { database: string; originals: string; uploads: string; tmp: string };
@@ -28,15 +69,30 @@ export interface ServerOptions {
 
 export function loadConfig(options: ServerOptions, env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const dataDir = path.resolve(options.dataDir);
+  const plans = loadPlans(env);
+  const clockOffsetMs = integer(env.SKYROLL_CLOCK_OFFSET_MS) ?? 0;
   return {
     dataDir,
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 8437,
     logLevel: options.logLevel ?? env.SKYROLL_LOG_LEVEL ?? 'info',
-    defaultQuotaBytes: positiveInt(env.SKYROLL_DEFAULT_QUOTA_BYTES) ?? 5 * GIB,
+    defaultQuotaBytes: plans.find((p) => p.name === 'free')!.quotaBytes,
     defaultPlan: 'free',
+    plans,
+    clock: clockOffsetMs === 0 ? Date.now : () => Date.now() + clockOffsetMs,
+    trashRetentionMs: (positiveInt(env.SKYROLL_TRASH_RETENTION_DAYS) ?? 30) * DAY_MS,
+    trashSweepMs: positiveInt(env.SKYROLL_TRASH_SWEEP_MS) ?? 3600_000,
+    jobs: {
+      workers: positiveInt(env.SKYROLL_JOB_WORKERS) ?? os.availableParallelism(),
+      pollMs: positiveInt(env.SKYROLL_JOB_POLL_MS) ?? 1000,
+      lockMs: positiveInt(env.SKYROLL_JOB_LOCK_MS) ?? 10 * 60_000,
+      maxAttempts: 3,
+      backoffMs: positiveInt(env.SKYROLL_JOB_BACKOFF_MS) ?? 5000,
+    },
+    serverFile: path.join(dataDir, 'server.json'),
     bodyLimit: 1024 * 1024,
     loginRateLimit: { max: positiveInt(env.SKYROLL_LOGIN_RATE_MAX) ?? 10, timeWindowMs: 60_000 },
+    uploadExpiryMs: positiveInt(env.SKYROLL_UPLOAD_EXPIRY_MS) ?? 7 * 24 * 3600_000,
     eventsPingMs: positiveInt(env.SKYROLL_EVENTS_PING_MS) ?? 15_000,
     paths: {
       database: path.join(dataDir, 'skyroll.db'),
@@ -45,6 +101,34 @@ export function loadConfig(options: ServerOptions, env: NodeJS.ProcessEnv = proc
       tmp: path.join(dataDir, 'tmp'),
     },
   };
+}
+
+/**
+ * SKYROLL_PLANS (JSON `{"name": bytes}`) replaces the default table; SKYROLL_DEFAULT_QUOTA_BYTES
+ * sets the quota of `free`, which always exists.
+ */
+function loadPlans(env: NodeJS.ProcessEnv): Array<{ name: string; quotaBytes: number }> {
+  let table = DEFAULT_PLANS;
+  if (env.SKYROLL_PLANS) {
+    const parsed = JSON.parse(env.SKYROLL_PLANS) as unknown;
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('SKYROLL_PLANS: not a JSON object {"name": bytes}');
+    table = {};
+    for (const [name, bytes] of Object.entries(parsed)) {
+      if (!Number.isSafeInteger(bytes) || (bytes as number) < 0) throw new Error(`SKYROLL_PLANS: ${name}: not a byte count`);
+      table[name] = bytes as number;
+    }
+  }
+  const free = positiveInt(env.SKYROLL_DEFAULT_QUOTA_BYTES) ?? table.free ?? DEFAULT_PLANS.free;
+  return Object.entries({ ...table, free })
+    .map(([name, quotaBytes]) => ({ name, quotaBytes }))
+    .sort((a, b) => a.quotaBytes - b.quotaBytes || a.name.localeCompare(b.name));
+}
+
+function integer(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new Error(`not an integer: ${value}`);
+  return n;
 }
 
 function positiveInt(value: string | undefined): number | undefined {

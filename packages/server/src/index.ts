@@ -41,6 +41,25 @@ export function registerServerCommand(program: Command): void {
     });
 }
 
+/** Adds `skyroll admin …` (server administration on the server's machine) to the CLI. */
+export function registerAdminCommand(program: Command): void {
+  const admin = program.command('admin').description('Administer a Skyroll server (on its machine: needs its data folder)');
+  admin
+    .command('set-plan')
+    .description('Put an account on a plan (works while the server runs: its devices are told at once)')
+    .argument('<email>', 'email of the account')
+    .argument('<plan>', 'plan name (free, 50gb, 200gb, 2tb, 6tb, 12tb, or those of SKYROLL_PLANS)')
+    .option('--data <dir>', 'data folder of the server', './skyroll-data')
+    .action(async (email: string, plan: string, opts: { data: string }) => {
+      const { setPlan } = await import('./admin.js');
+      const result = await setPlan(opts.data, email, plan);
+      process.stdout.write(
+        `${result.email}: plan ${result.plan}, quota ${result.quotaBytes} bytes, ${result.usedBytes} used` +
+          `${result.via === 'database' ? ' (no server running: written to the database)' : ''}\n`,
+      );
+    });
+}
+
 /** Clean shutdown on SIGTERM/SIGINT: finish requests in flight (10 s at most), close the database. */
 export function closeOnSignals(server: RunningServer, graceMs = 10_000): void {
   let closing = false;

@@ -24,6 +24,10 @@ export interface DeviceTable {
   token_hash: string;
   created_at: number;
   revoked_at: number | null;
+  /** JSON of the settings changed from their defaults; null = all defaults. */
+  settings_json: string | null;
+  /** Last authenticated request, written at most once a minute. */
+  last_seen_at: number | null;
 }
 
 /** A verified original stored in the blob store, per account (dedup unit). */
@@ -73,6 +77,34 @@ export interface JournalTable {
   asset_json: string | null;
 }
 
+/** A derivative of a stored original (kind `preview`): `pending`, `ready` or `failed`. */
+export interface DerivativeTable {
+  account_id: string;
+  checksum: string;
+  kind: string;
+  state: string;
+  size: number | null;
+  width: number | null;
+  height: number | null;
+  error: string | null;
+  updated_at: number;
+}
+
+/** One unit of background work; `running` with an expired lock means its worker died. */
+export interface JobTable {
+  id: string;
+  type: string;
+  /** JSON. */
+  payload: string;
+  state: 'queued' | 'running' | 'done' | 'failed';
+  attempts: number;
+  run_after: number;
+  locked_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface DB {
   accounts: AccountTable;
   devices: DeviceTable;
@@ -80,6 +112,8 @@ export interface DB {
   assets: AssetTable;
   asset_versions: AssetVersionTable;
   journal: JournalTable;
+  derivatives: DerivativeTable;
+  jobs: JobTable;
 }
 
 export type AccountRow = Selectable<AccountTable>;
@@ -90,3 +124,5 @@ export type AssetRow = Selectable<AssetTable>;
 export type NewAsset = Insertable<AssetTable>;
 export type AssetUpdate = Updateable<AssetTable>;
 export type JournalRow = Selectable<JournalTable>;
+export type DerivativeRow = Selectable<DerivativeTable>;
+export type JobRow = Selectable<JobTable>;

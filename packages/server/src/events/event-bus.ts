@@ -1,15 +1,25 @@
 import { EventEmitter } from 'node:events';
+import type { DeviceSettings, StorageInfo } from '@skyroll/protocol';
 
 export type HeadListener = (head: number) => void;
 
+/** Pokes other than the journal head, sent to every stream of the account. */
+export type AccountEvent =
+  | { type: 'settings'; data: { deviceId: string; settings: DeviceSettings } }
+  | { type: 'account'; data: StorageInfo };
+export type AccountEventListener = (event: AccountEvent) => void;
+
 /**
- * Pokes devices when an account's journal advances. In-process for the embedded default;
- * several replicas would share one over PostgreSQL LISTEN/NOTIFY.
+ * Pokes devices when an account's journal advances, a device's settings change or the account's
+ * storage changes (plan, trash emptied). In-process for the embedded default; several replicas
+ * would share one over PostgreSQL LISTEN/NOTIFY.
  */
 export interface EventBus {
   publishHead(accountId: string, head: number): void;
   /** Returns the function that unsubscribes. */
   subscribeHead(accountId: string, listener: HeadListener): () => void;
+  publish(accountId: string, event: AccountEvent): void;
+  subscribe(accountId: string, listener: AccountEventListener): () => void;
 }
 
 export class InProcessEventBus implements EventBus {
@@ -27,5 +37,14 @@ export class InProcessEventBus implements EventBus {
   subscribeHead(accountId: string, listener: HeadListener): () => void {
     this.emitter.on(accountId, listener);
     return () => this.emitter.off(accountId, listener);
+  }
+
+  publish(accountId: string, event: AccountEvent): void {
+    this.emitter.emit(`${accountId}:event`, event);
+  }
+
+  subscribe(accountId: string, listener: AccountEventListener): () => void {
+    this.emitter.on(`${accountId}:event`, listener);
+    return () => this.emitter.off(`${accountId}:event`, listener);
   }
 }

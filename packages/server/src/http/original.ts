@@ -18,9 +18,9 @@ export async function sendOriginal(request: FastifyRequest, reply: FastifyReply,
   if (range === 'unsatisfiable') {
     return reply.status(416).header('content-range', `bytes */${asset.size}`).header('content-type', 'text/plain').send('');
   }
-  const stream = assets.readOriginal(auth, asset, range);
-  if (range) {
-    reply.status(206).header('content-range', `bytes ${range.start}-${range.end}/${asset.size}`);
-  }
-  return reply.header('content-length', range ? range.end - range.start + 1 : asset.size).send(stream);
+  if (range) reply.status(206).header('content-range', `bytes ${range.start}-${range.end}/${asset.size}`);
+  reply.header('content-length', range ? range.end - range.start + 1 : asset.size);
+  // HEAD: the headers only; opening the stream would read the whole file for nothing.
+  if (request.method === 'HEAD') return reply.send();
+  return reply.send(assets.readOriginal(auth, asset, range));
 }

@@ -1,17 +1,20 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Auth } from '../services/auth.service.js';
+import type { EventBus } from '../events/event-bus.js';
 import type { JournalService } from '../services/journal.service.js';
 
 /**
- * The poke channel: Server-Sent Events telling a device the journal head moved. An idle device
- * costs one subscription and one timer, nothing per change it is not told about.
+ * The poke channel: Server-Sent Events telling a device the journal head moved (`journal`), a
+ * device's settings changed (`settings`) or the account's storage changed (`account`). An idle
+ * device costs two subscriptions and one timer, nothing per change it is not told about.
  */
 export class JournalEventStreams {
   private readonly open = new Set<ServerResponse>();
 
   constructor(
     private readonly journal: JournalService,
+    private readonly events: EventBus,
     private readonly pingMs: number,
   ) {}
 
@@ -33,11 +36,15 @@ export class JournalEventStreams {
     };
     // Subscribe before reading the head, so no advance can slip between the two.
     const unsubscribe = this.journal.watchHead(auth, send);
+    const unsubscribeEvents = this.events.subscribe(auth.accountId, (event) => {
+      if (!res.destroyed) res.write(`event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+    });
     const ping = setInterval(() => res.write(': ping\n\n'), this.pingMs);
     ping.unref();
     const close = () => {
       clearInterval(ping);
       unsubscribe();
+      unsubscribeEvents();
       this.open.delete(res);
     };
     request.raw.once('close', close);

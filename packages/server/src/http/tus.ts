@@ -15,7 +15,7 @@ export class TusEndpoint {
   private readonly callers = new WeakMap<object, Auth>();
 
   constructor(
-    uploads: UploadService,
+    private readonly uploads: UploadService,
     store: UploadStore,
     private readonly log: FastifyBaseLogger,
   ) {
@@ -43,7 +43,8 @@ export class TusEndpoint {
   }
 
   async handle(request: FastifyRequest, reply: FastifyReply, auth: Auth | null, uploadId?: string): Promise<void> {
-    if (auth && uploadId !== undefined && !uploadId.startsWith(`${auth.accountId}_`)) throw new SkyrollError('NOT_FOUND');
+    // Another account's upload is as unknown as a missing one.
+    if (auth && uploadId !== undefined && !this.uploads.ownsUpload(auth, uploadId)) throw new SkyrollError('NOT_FOUND');
     reply.hijack();
     try {
       const req = new NodeRequest({ req: request.raw, res: reply.raw });

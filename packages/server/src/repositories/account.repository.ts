@@ -28,6 +28,29 @@ export class AccountRepository {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  /** Gives bytes back (a purged original); never below zero. */
+  async releaseUsedBytes(id: string, bytes: number): Promise<void> {
+    if (bytes <= 0) return;
+    await this.db
+      .updateTable('accounts')
+      .set({ used_bytes: sql`case when used_bytes > ${bytes} then used_bytes - ${bytes} else 0 end` })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async setPlan(id: string, plan: string, quotaBytes: number): Promise<void> {
+    await this.db.updateTable('accounts').set({ plan, quota_bytes: quotaBytes }).where('id', '=', id).execute();
+  }
+
+  /**
+   * Serializes the account's library changes: a no-op write that takes the account row's lock
+   * (PostgreSQL) or the write lock (SQLite) first, so check-then-insert inside the transaction
+   * (idempotent commit by checksum) cannot race with itself.
+   */
+  async lock(id: string): Promise<void> {
+    await this.db.updateTable('accounts').set({ journal_head: sql`journal_head` }).where('id', '=', id).execute();
+  }
+
   /** Takes the next journal sequence number of the account (row-locking on PostgreSQL). */
   async nextJournalSeq(id: string): Promise<number> {
     const row = await this.db

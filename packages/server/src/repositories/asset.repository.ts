@@ -20,6 +20,15 @@ export interface AssetRecord {
   height: number | null;
 }
 
+/** One reference from the library to a stored original that counts toward the quota. */
+export interface StorageReference {
+  checksum: string;
+  size: number;
+  type: string;
+  role: 'live' | 'trashed' | 'version';
+  deviceId: string | null;
+}
+
 export class AssetRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
@@ -79,6 +88,89 @@ export class AssetRepository {
       .orderBy('assets.id')
       .execute();
     return rows.map(toRecord);
+  }
+
+  /** Trashed before the cutoff, any account: what the retention sweep purges (oldest first). */
+  async listTrashedBefore(cutoff: number, limit: number): Promise<Array<{ accountId: string; id: string }>> {
+    return this.db
+      .selectFrom('assets')
+      .select(['account_id as accountId', 'id'])
+      .where('trashed_at', 'is not', null)
+      .where('trashed_at', '<=', cutoff)
+      .orderBy('trashed_at')
+      .limit(limit)
+      .execute();
+  }
+
+  /** Checksums of the earlier versions of these assets. */
+  async versionChecksums(assetIds: string[]): Promise<string[]> {
+    if (assetIds.length === 0) return [];
+    const rows = await this.db.selectFrom('asset_versions').select('checksum').where('asset_id', 'in', assetIds).execute();
+    return rows.map((r) => r.checksum);
+  }
+
+  /** Deletes assets of the account and their versions. */
+  async delete(accountId: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const owned = this.db.selectFrom('assets').select('id').where('account_id', '=', accountId).where('id', 'in', ids);
+    await this.db.deleteFrom('asset_versions').where('asset_id', 'in', owned).execute();
+    await this.db.deleteFrom('assets').where('account_id', '=', accountId).where('id', 'in', ids).execute();
+  }
+
+  /** Whether any asset of the account still has these bytes as its current or an earlier version. */
+  async isReferenced(accountId: string, checksum: string): Promise<boolean> {
+    const current = await this.db
+      .selectFrom('assets')
+      .select('id')
+      .where('account_id', '=', accountId)
+      .where('checksum', '=', checksum)
+      .limit(1)
+      .executeTakeFirst();
+    if (current) return true;
+    const version = await this.db
+      .selectFrom('asset_versions')
+      .innerJoin('assets', 'assets.id', 'asset_versions.asset_id')
+      .select('asset_versions.asset_id')
+      .where('assets.account_id', '=', accountId)
+      .where('asset_versions.checksum', '=', checksum)
+      .limit(1)
+      .executeTakeFirst();
+    return version !== undefined;
+  }
+
+  /** Every reference to a counted blob, for the storage breakdown: current bytes, then versions. */
+  async storageReferences(accountId: string): Promise<StorageReference[]> {
+    const current = await this.db
+      .selectFrom('assets')
+      .innerJoin('blobs', (join) =>
+        join.onRef('blobs.account_id', '=', 'assets.account_id').onRef('blobs.checksum', '=', 'assets.checksum'),
+      )
+      .select(['assets.checksum', 'blobs.size', 'blobs.type', 'assets.trashed_at as trashedAt', 'assets.origin_device_id as deviceId'])
+      .where('assets.account_id', '=', accountId)
+      .where('blobs.counted_at', 'is not', null)
+      .orderBy('assets.created_at')
+      .orderBy('assets.id')
+      .execute();
+    const versions = await this.db
+      .selectFrom('asset_versions')
+      .innerJoin('assets', 'assets.id', 'asset_versions.asset_id')
+      .innerJoin('blobs', (join) =>
+        join.onRef('blobs.account_id', '=', 'assets.account_id').onRef('blobs.checksum', '=', 'asset_versions.checksum'),
+      )
+      .select(['asset_versions.checksum', 'blobs.size', 'blobs.type'])
+      .where('assets.account_id', '=', accountId)
+      .where('blobs.counted_at', 'is not', null)
+      .execute();
+    return [
+      ...current.map((r) => ({
+        checksum: r.checksum,
+        size: Number(r.size),
+        type: r.type,
+        role: r.trashedAt === null ? ('live' as const) : ('trashed' as const),
+        deviceId: r.deviceId,
+      })),
+      ...versions.map((r) => ({ checksum: r.checksum, size: Number(r.size), type: r.type, role: 'version' as const, deviceId: null })),
+    ];
   }
 
   async create(asset: NewAsset): Promise<void> {

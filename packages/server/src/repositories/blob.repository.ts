@@ -34,6 +34,10 @@ export class BlobRepository {
       .execute();
   }
 
+  async delete(accountId: string, checksum: string): Promise<void> {
+    await this.db.deleteFrom('blobs').where('account_id', '=', accountId).where('checksum', '=', checksum).execute();
+  }
+
   async markCounted(accountId: string, checksum: string, at: number): Promise<void> {
     await this.db
       .updateTable('blobs')

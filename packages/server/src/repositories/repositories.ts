@@ -3,7 +3,9 @@ import type { DB } from '../db/schema.js';
 import { AccountRepository } from './account.repository.js';
 import { AssetRepository } from './asset.repository.js';
 import { BlobRepository } from './blob.repository.js';
+import { DerivativeRepository } from './derivative.repository.js';
 import { DeviceRepository } from './device.repository.js';
+import { JobRepository } from './job.repository.js';
 import { JournalRepository } from './journal.repository.js';
 
 /** All repositories over one connection or one transaction. */
@@ -13,6 +15,8 @@ export class Repositories {
   readonly blobs: BlobRepository;
   readonly assets: AssetRepository;
   readonly journal: JournalRepository;
+  readonly derivatives: DerivativeRepository;
+  readonly jobs: JobRepository;
 
   constructor(private readonly db: Kysely<DB>) {
     this.accounts = new AccountRepository(db);
@@ -20,6 +24,8 @@ export class Repositories {
     this.blobs = new BlobRepository(db);
     this.assets = new AssetRepository(db);
     this.journal = new JournalRepository(db);
+    this.derivatives = new DerivativeRepository(db);
+    this.jobs = new JobRepository(db);
   }
 
   /** Runs fn in one transaction: everything it writes commits together or not at all. */

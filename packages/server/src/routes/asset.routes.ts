@@ -8,15 +8,18 @@ import {
   CommitRequest,
   CommitResponse,
   MoveRequest,
+  PurgeResponse,
   ROUTES,
 } from '@skyroll/protocol';
 import { auth } from '../http/hooks.js';
 import { sendOriginal } from '../http/original.js';
+import { sendPreview } from '../http/preview.js';
 import type { AssetService } from '../services/asset.service.js';
+import type { PreviewService } from '../services/preview.service.js';
 import type { TrashService } from '../services/trash.service.js';
 import type { Api } from './route-types.js';
 
-export function assetRoutes(app: Api, assets: AssetService, trash: TrashService): void {
+export function assetRoutes(app: Api, assets: AssetService, trash: TrashService, previews: PreviewService): void {
   const tags = ['assets'];
   app.post(ROUTES.check, { schema: { tags, body: CheckRequest, response: { 200: CheckResponse } } }, async (req) =>
     assets.check(auth(req), req.body.checksums),
@@ -30,8 +33,15 @@ export function assetRoutes(app: Api, assets: AssetService, trash: TrashService)
   app.patch('/api/assets/:id', { schema: { tags, params: AssetIdParams, body: MoveRequest, response: { 200: Asset } } }, async (req) =>
     assets.move(auth(req), req.params.id, req.body.path),
   );
-  app.get('/api/assets/:id/original', { schema: { tags, params: AssetIdParams } }, async (req, reply) =>
-    sendOriginal(req, reply, assets, auth(req), req.params.id),
+  // HEAD declared with GET: Fastify's automatic HEAD route would read the whole original.
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/api/assets/:id/original',
+    schema: { tags, params: AssetIdParams },
+    handler: async (req, reply) => sendOriginal(req, reply, assets, auth(req), req.params.id),
+  });
+  app.get('/api/assets/:id/preview', { schema: { tags, params: AssetIdParams } }, async (req, reply) =>
+    sendPreview(req, reply, previews, auth(req), req.params.id),
   );
   app.post(ROUTES.trash, { schema: { tags, body: AssetIdsRequest, response: { 200: AssetsResponse } } }, async (req) =>
     trash.trash(auth(req), req.body.assetIds),
@@ -40,4 +50,8 @@ export function assetRoutes(app: Api, assets: AssetService, trash: TrashService)
     trash.restore(auth(req), req.body.assetIds),
   );
   app.get(ROUTES.trashList, { schema: { tags, response: { 200: AssetsResponse } } }, async (req) => trash.list(auth(req)));
+  app.post(ROUTES.trashEmpty, { schema: { tags, response: { 200: PurgeResponse } } }, async (req) => trash.empty(auth(req)));
+  app.post(ROUTES.trashPurge, { schema: { tags, body: AssetIdsRequest, response: { 200: PurgeResponse } } }, async (req) =>
+    trash.purge(auth(req), req.body.assetIds),
+  );
 }

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, startTestServer, type TestServer } from '../testing/harness.js';
 
@@ -23,6 +26,14 @@ describe('accounts and devices', () => {
 
     const me = await request(server.url, '/api/auth/me', { token });
     expect(me.body).toEqual({ accountId: signup.body.accountId, email: 'ann@example.com', deviceId, deviceName: 'phone' });
+
+    // Stored: an argon2id hash of the password, and only the SHA-256 of the device token.
+    const db = new SQLite(path.join(server.dataDir, 'skyroll.db'), { readonly: true });
+    const account = db.prepare('select password_hash from accounts where id = ?').get(signup.body.accountId) as { password_hash: string };
+    const device = db.prepare('select token_hash from devices where id = ?').get(deviceId) as { token_hash: string };
+    db.close();
+    expect(account.password_hash).toMatch(/^\$argon2id\$/);
+    expect(device.token_hash).toBe(createHash('sha256').update(token).digest('hex'));
 
     // A second device has its own token; logging one out leaves the other signed in.
     const other = await request(server.url, '/api/auth/login', { json: { email: 'ann@example.com', password, deviceName: 'laptop' } });

@@ -233,6 +233,10 @@ describe('assets', () => {
     const open = await get(`bytes=${bytes.length - 3}-`);
     expect(Buffer.from(await open.arrayBuffer()).equals(bytes.subarray(-3))).toBe(true);
 
+    const head = await fetch(`${server.url}/api/assets/${asset.id}/original`, { method: 'HEAD', headers: { authorization: `Bearer ${alice.token}` } });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(String(bytes.length));
+
     const beyond = await get(`bytes=${bytes.length}-`);
     expect(beyond.status).toBe(416);
     expect(beyond.headers.get('content-range')).toBe(`bytes */${bytes.length}`);

@@ -2,6 +2,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import * as tus from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UploadStore } from '../stores/upload-store.js';
 import {
   makeJpeg,
   request,
@@ -73,6 +74,26 @@ describe('tus uploads', () => {
       });
       upload.start();
     });
+    expect(await state(alice, checksum)).toBe('uploaded');
+  });
+
+  it('accepts the whole file in the creation request (creation-with-upload)', async () => {
+    const bytes = await makeJpeg(30);
+    const checksum = sha256(bytes);
+    const b64 = (v: string) => Buffer.from(v).toString('base64');
+    const res = await request(server.url, '/api/uploads', {
+      method: 'POST',
+      token: alice.token,
+      body: bytes,
+      headers: {
+        'tus-resumable': '1.0.0',
+        'upload-length': String(bytes.length),
+        'upload-metadata': `checksum ${b64(checksum)},filename ${b64('one-shot.jpg')}`,
+        'content-type': 'application/offset+octet-stream',
+      },
+    });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('upload-offset')).toBe(String(bytes.length));
     expect(await state(alice, checksum)).toBe('uploaded');
   });
 
@@ -148,7 +169,7 @@ describe('tus uploads', () => {
       expect(tooBig.body.error).toEqual({
         code: 'QUOTA_EXCEEDED',
         message: expect.any(String),
-        details: { usedBytes: 0, quotaBytes: quota, neededBytes: quota + 1 },
+        details: { usedBytes: 0, quotaBytes: quota, neededBytes: quota + 1, freeBytes: quota, suggestedPlan: '50gb' },
       });
       for (const b of bytes) expect((await tusUpload(small.url, session.token, b)).status).toBe(204);
       // All three uploads fit one at a time; commits racing for the quota let only two through.
@@ -161,7 +182,7 @@ describe('tus uploads', () => {
       expect(journal.body.head).toBe(2);
       const storage = await request(small.url, '/api/account/storage', { token: session.token });
       const committed = commits.flatMap((c, i) => (c.status === 200 ? [bytes[i].length] : []));
-      expect(storage.body).toEqual({ plan: 'free', quotaBytes: quota, usedBytes: committed[0] + committed[1] });
+      expect(storage.body).toMatchObject({ plan: 'free', quotaBytes: quota, usedBytes: committed[0] + committed[1] });
     } finally {
       await small.close();
     }
@@ -196,5 +217,18 @@ describe('tus uploads', () => {
     } finally {
       await restarted?.close();
     }
+  });
+
+  it('deletes partial uploads past their expiry', async () => {
+    const own = await startTestServer();
+    const session = await signupAndLogin(own.url);
+    const bytes = await makeJpeg(31);
+    const created = await tusCreate(own.url, session.token, { size: bytes.length, checksum: sha256(bytes), filename: 'x.jpg' });
+    await tusPatch(own.url, session.token, created.headers.get('location')!, 0, bytes.subarray(0, 50));
+    await own.close();
+    const store = new UploadStore(path.join(own.dataDir, 'uploads'), 60_000);
+    expect(await store.deleteExpired()).toBe(0);
+    expect(await store.deleteExpired(Date.now() + 120_000)).toBe(1);
+    expect(await uploadFiles(own.dataDir)).toEqual([]);
   });
 });

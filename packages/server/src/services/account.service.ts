@@ -1,14 +1,50 @@
-import { SkyrollError, type StorageInfo } from '@skyroll/protocol';
+import { SkyrollError, type Plan, type StorageDetails, type StorageInfo } from '@skyroll/protocol';
+import type { EventBus } from '../events/event-bus.js';
 import type { Repositories } from '../repositories/repositories.js';
 import type { Auth } from './auth.service.js';
+import { storageBreakdown } from './storage-breakdown.js';
 
 export class AccountService {
-  constructor(private readonly repos: Repositories) {}
+  constructor(
+    private readonly repos: Repositories,
+    private readonly events: EventBus,
+    private readonly plans: readonly Plan[],
+  ) {}
 
-  /** Plan, quota and bytes used (every stored original an asset or version references, trash included). */
-  async storage(auth: Auth): Promise<StorageInfo> {
-    const account = await this.repos.accounts.findById(auth.accountId);
+  /** Plan, quota, bytes used (every stored original an asset or version references, trash included) and where they go. */
+  async storage(auth: Auth): Promise<StorageDetails> {
+    const [info, references, devices] = await Promise.all([
+      this.storageInfo(auth.accountId),
+      this.repos.assets.storageReferences(auth.accountId),
+      this.repos.devices.listByAccount(auth.accountId),
+    ]);
+    const names = new Map(devices.map((d) => [d.id, d.name]));
+    return { ...info, breakdown: storageBreakdown(references, names), plans: [...this.plans] };
+  }
+
+  async storageInfo(accountId: string): Promise<StorageInfo> {
+    const account = await this.repos.accounts.findById(accountId);
     if (!account) throw new SkyrollError('UNAUTHORIZED');
     return { plan: account.plan, quotaBytes: account.quota_bytes, usedBytes: account.used_bytes };
+  }
+
+  /** Admin: puts an account on a plan; its devices are poked, so uploads waiting for space resume. */
+  async setPlan(email: string, plan: string) {
+    const quotaBytes = this.plans.find((p) => p.name === plan)?.quotaBytes;
+    if (quotaBytes === undefined) {
+      throw new SkyrollError('VALIDATION_FAILED', `No plan named ${plan}`, { field: 'plan', plans: this.plans.map((p) => p.name) });
+    }
+    const account = await this.repos.accounts.findByEmail(email);
+    if (!account) throw new SkyrollError('NOT_FOUND', `No account with the email ${email}`);
+    await this.repos.accounts.setPlan(account.id, plan, quotaBytes);
+    const storage = await this.announceStorage(account.id);
+    return { accountId: account.id, email: account.email, storage };
+  }
+
+  /** Tells the account's devices its storage changed (`event: account`). */
+  async announceStorage(accountId: string): Promise<StorageInfo> {
+    const storage = await this.storageInfo(accountId);
+    this.events.publish(accountId, { type: 'account', data: storage });
+    return storage;
   }
 }

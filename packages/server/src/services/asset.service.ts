@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { SkyrollError, type Asset } from '@skyroll/protocol';
+import { SkyrollError, type Asset, type Plan } from '@skyroll/protocol';
+import type { Clock } from '../config.js';
 import type { BlobRow } from '../db/schema.js';
 import type { AssetRecord } from '../repositories/asset.repository.js';
 import type { Repositories } from '../repositories/repositories.js';
 import { originalKey, type BlobStore, type ByteRange } from '../stores/blob-store.js';
 import { toAsset } from './asset.mapper.js';
 import type { Auth } from './auth.service.js';
+import type { JobQueue } from '../jobs/job-queue.js';
 import type { JournalEntryType, JournalService } from './journal.service.js';
+import { PREVIEW_JOB, type PreviewJob } from './preview.service.js';
+import { quotaExceeded } from './quota.js';
 
 export type CheckState = 'missing' | 'uploaded' | 'live' | 'trashed';
 
@@ -16,6 +20,8 @@ interface Change {
   asset: Asset;
   created: boolean;
   head?: number;
+  /** The asset now has bytes it did not have before (added, or a new version). */
+  newBytes?: boolean;
 }
 
 export interface CommitInput {
@@ -30,6 +36,9 @@ export class AssetService {
     private readonly repos: Repositories,
     private readonly journal: JournalService,
     private readonly blobs: BlobStore,
+    private readonly jobs: JobQueue,
+    private readonly plans: readonly Plan[],
+    private readonly clock: Clock = Date.now,
   ) {}
 
   async check(auth: Auth, checksums: string[]) {
@@ -57,12 +66,20 @@ export class AssetService {
    * quota charge and its journal entry commit together or not at all.
    */
   async commit(auth: Auth, input: CommitInput): Promise<{ asset: Asset; created: boolean }> {
-    const { head, ...result } = await this.repos.transaction(async (trx) => {
+    const { head, queued, ...result } = await this.repos.transaction(async (trx) => {
+      await trx.accounts.lock(auth.accountId);
       const blob = await trx.blobs.find(auth.accountId, input.checksum);
       if (!blob) throw new SkyrollError('BLOB_MISSING', undefined, { checksum: input.checksum });
-      return input.replaces ? this.saveVersion(trx, auth, blob, input, input.replaces.assetId) : this.addOrRestore(trx, auth, blob, input);
+      const change = input.replaces
+        ? await this.saveVersion(trx, auth, blob, input, input.replaces.assetId)
+        : await this.addOrRestore(trx, auth, blob, input);
+      // New bytes in the library: their preview is made in the background, durably queued with them.
+      const queued = change.newBytes === true && blob.type === 'photo';
+      if (queued) await this.jobs.enqueue(trx, PREVIEW_JOB, { accountId: auth.accountId, checksum: blob.checksum } satisfies PreviewJob);
+      return { asset: change.asset, created: change.created, head: change.head, queued };
     });
     this.journal.announce(auth.accountId, head);
+    if (queued) this.jobs.wake();
     return result;
   }
 
@@ -72,10 +89,11 @@ export class AssetService {
 
   async move(auth: Auth, id: string, path: string): Promise<Asset> {
     const { head, asset } = await this.repos.transaction(async (trx): Promise<Change> => {
+      await trx.accounts.lock(auth.accountId);
       const current = await trx.assets.find(auth.accountId, id);
       if (!current) throw new SkyrollError('NOT_FOUND');
       if (current.path === path) return { asset: toAsset(current), created: false };
-      await trx.assets.update(auth.accountId, id, { path, updated_at: Date.now() });
+      await trx.assets.update(auth.accountId, id, { path, updated_at: this.clock() });
       return this.journaled(trx, auth, 'asset.moved', id);
     });
     this.journal.announce(auth.accountId, head);
@@ -87,7 +105,7 @@ export class AssetService {
     const existing = await trx.assets.findByChecksums(auth.accountId, [blob.checksum]);
     const live = existing.find((a) => a.trashedAt === null);
     if (live) return { asset: toAsset(live), created: false };
-    const now = Date.now();
+    const now = this.clock();
     const trashed = existing[0];
     if (trashed) {
       await trx.assets.update(auth.accountId, trashed.id, { trashed_at: null, updated_at: now });
@@ -107,7 +125,7 @@ export class AssetService {
       updated_at: now,
       trashed_at: null,
     });
-    return this.journaled(trx, auth, 'asset.added', id, true);
+    return { ...(await this.journaled(trx, auth, 'asset.added', id, true)), newBytes: true };
   }
 
   /**
@@ -118,7 +136,7 @@ export class AssetService {
   private async saveVersion(trx: Repositories, auth: Auth, blob: BlobRow, input: CommitInput, assetId: string): Promise<Change> {
     const target = await trx.assets.find(auth.accountId, assetId);
     if (!target) throw new SkyrollError('NOT_FOUND', undefined, { assetId });
-    const now = Date.now();
+    const now = this.clock();
     if (target.checksum === blob.checksum) {
       if (target.trashedAt === null) return { asset: toAsset(target), created: false };
       await trx.assets.update(auth.accountId, target.id, { trashed_at: null, updated_at: now });
@@ -134,7 +152,7 @@ export class AssetService {
       updated_at: now,
       trashed_at: null,
     });
-    return this.journaled(trx, auth, 'asset.updated', target.id);
+    return { ...(await this.journaled(trx, auth, 'asset.updated', target.id)), newBytes: true };
   }
 
   /** Streams the bytes of an asset's original (read with get()), or one range of them. */
@@ -153,11 +171,8 @@ export class AssetService {
     if (blob.counted_at !== null) return;
     if (!(await trx.accounts.addUsedBytesWithinQuota(auth.accountId, blob.size))) {
       const account = await trx.accounts.findById(auth.accountId);
-      throw new SkyrollError('QUOTA_EXCEEDED', undefined, {
-        usedBytes: account?.used_bytes,
-        quotaBytes: account?.quota_bytes,
-        neededBytes: blob.size,
-      });
+      if (!account) throw new SkyrollError('UNAUTHORIZED');
+      throw quotaExceeded(this.plans, { usedBytes: account.used_bytes, quotaBytes: account.quota_bytes }, blob.size);
     }
     await trx.blobs.markCounted(auth.accountId, blob.checksum, now);
   }

@@ -1,7 +1,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { SkyrollError } from '@skyroll/protocol';
+import type { Clock } from '../config.js';
 import type { Repositories } from '../repositories/repositories.js';
+
+/** last_seen_at is written at most this often per device: one write a minute, not one per request. */
+const LAST_SEEN_RESOLUTION_MS = 60_000;
 
 /** Who is calling: a signed-in device of an account. Every library operation is scoped to it. */
 export interface Auth {
@@ -25,6 +29,7 @@ export class AuthService {
   constructor(
     private readonly repos: Repositories,
     private readonly defaults: AccountDefaults,
+    private readonly clock: Clock = Date.now,
   ) {}
 
   async signup(email: string, password: string): Promise<{ accountId: string; email: string }> {
@@ -38,7 +43,7 @@ export class AuthService {
         password_hash: passwordHash,
         plan: this.defaults.plan,
         quota_bytes: this.defaults.quotaBytes,
-        created_at: Date.now(),
+        created_at: this.clock(),
       });
     } catch (err) {
       // Two signups racing for one email: the unique index decides.
@@ -50,10 +55,11 @@ export class AuthService {
 
   async login(email: string, password: string, deviceName: string) {
     const account = await this.repos.accounts.findByEmail(email);
-    const ok = account
-      ? await verify(account.password_hash, password)
-      : (await verify(await (dummyHash ??= hash('not a password', ARGON2)), password), false);
-    if (!account || !ok) throw new SkyrollError('INVALID_CREDENTIALS');
+    if (!account) {
+      await verify(await (dummyHash ??= hash('not a password', ARGON2)), password);
+      throw new SkyrollError('INVALID_CREDENTIALS');
+    }
+    if (!(await verify(account.password_hash, password))) throw new SkyrollError('INVALID_CREDENTIALS');
     const token = randomBytes(32).toString('base64url');
     const deviceId = randomUUID();
     await this.repos.devices.create({
@@ -61,14 +67,14 @@ export class AuthService {
       account_id: account.id,
       name: deviceName,
       token_hash: hashToken(token),
-      created_at: Date.now(),
+      created_at: this.clock(),
       revoked_at: null,
     });
     return { accountId: account.id, email: account.email, deviceId, token };
   }
 
   async logout(auth: Auth): Promise<void> {
-    await this.repos.devices.revoke(auth.deviceId, Date.now());
+    await this.repos.devices.revoke(auth.deviceId, this.clock());
   }
 
   /** The device a bearer token belongs to; UNAUTHORIZED when missing, unknown or revoked. */
@@ -76,7 +82,11 @@ export class AuthService {
     if (!token) throw new SkyrollError('UNAUTHORIZED');
     const device = await this.repos.devices.findActiveByTokenHash(hashToken(token));
     if (!device) throw new SkyrollError('UNAUTHORIZED');
-    return device;
+    const now = this.clock();
+    if (device.lastSeenAt === null || now - device.lastSeenAt >= LAST_SEEN_RESOLUTION_MS) {
+      await this.repos.devices.touch(device.deviceId, now, LAST_SEEN_RESOLUTION_MS);
+    }
+    return { accountId: device.accountId, email: device.email, deviceId: device.deviceId, deviceName: device.deviceName };
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Asset, JournalEntry, JournalPage } from '@skyroll/protocol';
+import type { Clock } from '../config.js';
 import type { EventBus, HeadListener } from '../events/event-bus.js';
 import type { Repositories } from '../repositories/repositories.js';
 import type { Auth } from './auth.service.js';
@@ -9,6 +10,7 @@ export class JournalService {
   constructor(
     private readonly repos: Repositories,
     private readonly events: EventBus,
+    private readonly clock: Clock = Date.now,
   ) {}
 
   /**
@@ -23,9 +25,16 @@ export class JournalService {
       type,
       asset_id: asset.id,
       device_id: auth.deviceId,
-      at: Date.now(),
+      at: this.clock(),
       asset_json: JSON.stringify(asset),
     });
+    return seq;
+  }
+
+  /** Appends `asset.purged` (no snapshot: the asset is gone); deviceId null for the retention sweep. */
+  async appendPurged(trx: Repositories, accountId: string, deviceId: string | null, assetId: string): Promise<number> {
+    const seq = await trx.accounts.nextJournalSeq(accountId);
+    await trx.journal.insert({ account_id: accountId, seq, type: 'asset.purged', asset_id: assetId, device_id: deviceId, at: this.clock(), asset_json: null });
     return seq;
   }
 

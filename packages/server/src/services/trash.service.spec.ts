@@ -32,13 +32,14 @@ function setup(assets: AssetRecord[]) {
   let head = 0;
   const repos = {
     assets: { findMany: vi.fn(async (_acc: string, ids: string[]) => assets.filter((a) => ids.includes(a.id))), update: vi.fn() },
-    accounts: { nextJournalSeq: vi.fn(async () => ++head) },
+    accounts: { lock: vi.fn(), nextJournalSeq: vi.fn(async () => ++head) },
     journal: { insert: vi.fn() },
     transaction: (fn: (r: unknown) => unknown) => fn(repos),
   };
-  const events = { publishHead: vi.fn(), subscribeHead: vi.fn() };
+  const events = { publishHead: vi.fn(), subscribeHead: vi.fn(), publish: vi.fn(), subscribe: vi.fn() };
   const db = repos as unknown as Repositories;
-  const trash = new TrashService(db, new JournalService(db, events));
+  const unused = {} as never;
+  const trash = new TrashService(db, new JournalService(db, events), unused, unused, { retentionMs: 30 * 86_400_000, sweepMs: 3600_000 });
   return { trash, repos, events };
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Checksum, SkyrollError, UPLOAD_METADATA } from '@skyroll/protocol';
+import { Checksum, SkyrollError, UPLOAD_METADATA, type Plan } from '@skyroll/protocol';
 import type { Logger } from 'pino';
 import type { Repositories } from '../repositories/repositories.js';
 import { originalKey, type BlobStore } from '../stores/blob-store.js';
@@ -7,6 +7,7 @@ import type { UploadInfo, UploadStore } from '../stores/upload-store.js';
 import type { Auth } from './auth.service.js';
 import { sha256File } from './media/checksum.js';
 import { inspectMedia } from './media/media-inspector.js';
+import { quotaExceeded } from './quota.js';
 
 /**
  * The server's side of resumable uploads: what may start, and what a finished upload must be
@@ -21,6 +22,7 @@ export class UploadService {
     private readonly uploads: UploadStore,
     private readonly blobs: BlobStore,
     private readonly log: Logger,
+    private readonly plans: readonly Plan[],
   ) {}
 
   /** Upload ids carry their account, so every later request can be checked against it. */
@@ -48,12 +50,10 @@ export class UploadService {
     if (upload.size === 0) throw new SkyrollError('EMPTY_FILE');
     const account = await this.repos.accounts.findById(auth.accountId);
     if (!account) throw new SkyrollError('UNAUTHORIZED');
-    if (account.used_bytes + upload.size > account.quota_bytes) {
-      throw new SkyrollError('QUOTA_EXCEEDED', undefined, {
-        usedBytes: account.used_bytes,
-        quotaBytes: account.quota_bytes,
-        neededBytes: upload.size,
-      });
+    // An early, advisory refusal (no bytes sent for nothing); the commit is the authority, atomic
+    // against every other commit. Bytes already stored for the account do not count twice.
+    if (account.used_bytes + upload.size > account.quota_bytes && !(await this.repos.blobs.find(auth.accountId, checksum))) {
+      throw quotaExceeded(this.plans, { usedBytes: account.used_bytes, quotaBytes: account.quota_bytes }, upload.size);
     }
   }
 

@@ -27,3 +27,8 @@ export interface BlobStore {
 export function originalKey(accountId: string, checksum: string): string {
   return `${accountId}/${checksum.slice(0, 2)}/${checksum}`;
 }
+
+/** Derivatives of an original live beside it in the same store (`<accountId>/preview/<aa>/<checksum>.jpg`). */
+export function derivativeKey(accountId: string, checksum: string, kind: 'preview'): string {
+  return `${accountId}/${kind}/${checksum.slice(0, 2)}/${checksum}.jpg`;
+}

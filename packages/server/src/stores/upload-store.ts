@@ -7,6 +7,7 @@ export interface UploadInfo {
   size?: number;
   offset: number;
   metadata?: Record<string, string | null>;
+  creation_date?: string;
 }
 
 /**
@@ -16,8 +17,27 @@ export interface UploadInfo {
 export class UploadStore {
   readonly tus: FileStore;
 
-  constructor(private readonly directory: string) {
+  /** expiryMs: a partial upload older than this is deleted by deleteExpired(). */
+  constructor(
+    private readonly directory: string,
+    private readonly expiryMs: number,
+  ) {
+    // Not FileStore's own expiration: with it, a POST that completes an upload in one request
+    // looks the upload up again after onUploadFinish has moved it away, and answers 404.
     this.tus = new FileStore({ directory });
+  }
+
+  /** Deletes partial uploads older than the expiry (their clients start over); returns how many. */
+  async deleteExpired(now = Date.now()): Promise<number> {
+    let deleted = 0;
+    for (const id of await this.list()) {
+      const created = (await this.get(id))?.creation_date;
+      if (created && now - new Date(created).getTime() > this.expiryMs) {
+        await this.remove(id);
+        deleted++;
+      }
+    }
+    return deleted;
   }
 
   dataPath(id: string): string {

@@ -79,6 +79,13 @@ export async function signupAndLogin(base: string, deviceName = 'test-device'): 
   return { ...login.body, email };
 }
 
+/** Signs in once more to an existing account: a second device of the same library. */
+export async function loginAgain(base: string, email: string, deviceName = 'second-device'): Promise<Session> {
+  const login = await request(base, '/api/auth/login', { json: { email, password: 'correct horse battery', deviceName } });
+  if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
+  return { ...login.body, email };
+}
+
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
@@ -89,6 +96,44 @@ export async function makeJpeg(seed: number, dateTimeOriginal = '2024:05:01 12:3
     .jpeg({ quality: 80 })
     .withExif({ IFD0: { Make: `Skyroll test ${seed}` }, IFD2: { DateTimeOriginal: dateTimeOriginal } })
     .toBuffer();
+}
+
+/** A JPEG padded (with a COM segment after SOI) to exactly `size` bytes: same-size files for quota arithmetic. */
+export function padJpeg(jpeg: Buffer, size: number): Buffer {
+  const pad = size - jpeg.length - 4;
+  if (pad < 0 || pad > 65533) throw new Error(`cannot pad a ${jpeg.length}-byte JPEG to ${size}`);
+  const segment = Buffer.alloc(4 + pad, 0x20);
+  segment.writeUInt16BE(0xfffe, 0);
+  segment.writeUInt16BE(pad + 2, 2);
+  return Buffer.concat([jpeg.subarray(0, 2), segment, jpeg.subarray(2)]);
+}
+
+/** A JPEG whose pixels are width×height but whose EXIF Orientation (6: rotate 90° to view) swaps them on screen. */
+export async function makeRotatedJpeg(width: number, height: number): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: '#336699' } })
+    .jpeg({ quality: 70 })
+    .withMetadata({ orientation: 6 })
+    .toBuffer();
+}
+
+/** Uploads and commits one file; returns the committed asset. */
+export async function uploadAndCommit(base: string, token: string, bytes: Uint8Array, path: string): Promise<any> {
+  const upload = await tusUpload(base, token, bytes);
+  if (upload.status !== 204) throw new Error(`upload failed: ${upload.status} ${JSON.stringify(upload.body)}`);
+  const commit = await request(base, '/api/assets', { token, json: { checksum: sha256(bytes), path } });
+  if (commit.status !== 200) throw new Error(`commit failed: ${commit.status} ${JSON.stringify(commit.body)}`);
+  return commit.body.asset;
+}
+
+/** Polls until check() returns a value (not undefined), or fails after timeoutMs. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 5000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -176,6 +221,47 @@ export async function openEvents(base: string, token: string, viaQuery = false) 
         });
       }
       return heads.find((h) => h >= min)!;
+    },
+    close: () => controller.abort(),
+  };
+}
+
+export interface ServerSentEvent {
+  event: string;
+  data: any;
+  at: number;
+}
+
+/** Reads every named event of GET /api/events (journal, settings, account); `next(type)` waits for the next of a type. */
+export async function openEventStream(base: string, token: string) {
+  const controller = new AbortController();
+  const res = await fetch(`${base}/api/events`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const events: ServerSentEvent[] = [];
+  let buffer = '';
+  void (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const m = /^event: (\S+)\ndata: (.*)$/m.exec(block);
+          if (m) events.push({ event: m[1], data: JSON.parse(m[2]), at: Date.now() });
+        }
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  return {
+    events,
+    /** The first event of `type` matching `match`, arriving within timeoutMs. */
+    waitFor(type: string, match: (data: any) => boolean = () => true, timeoutMs = 1000): Promise<ServerSentEvent> {
+      return eventually(async () => events.find((e) => e.event === type && match(e.data)), timeoutMs, `event: ${type}`);
     },
     close: () => controller.abort(),
   };

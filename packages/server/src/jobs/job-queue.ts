@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Clock, JobsConfig } from '../config.js';
+import type { JobRow } from '../db/schema.js';
+import type { Repositories } from '../repositories/repositories.js';
+
+export interface JobContext {
+  /** 1 for the first run. */
+  attempt: number;
+  /** No retry follows if this run fails. */
+  final: boolean;
+}
+
+/** What a finished run asks for: nothing (done), or to run again at a time (recurring jobs). */
+export type JobOutcome = void | { runAgainAt: number };
+
+export type JobHandler = (payload: any, context: JobContext) => Promise<JobOutcome>;
+
+/**
+ * Background work, durable in the database (`jobs`): enqueued inside the transaction that makes
+ * it necessary, claimed atomically, retried with backoff at most maxAttempts times, and picked up
+ * again after a crash once its lock expires. Runs off the request path: a request only enqueues
+ * and wakes the workers.
+ */
+export class JobQueue {
+  private readonly handlers = new Map<string, JobHandler>();
+  private readonly running = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private started = false;
+  private ticking = false;
+  private again = false;
+
+  constructor(
+    private readonly repos: Repositories,
+    private readonly config: JobsConfig,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  register(type: string, handler: JobHandler): void {
+    this.handlers.set(type, handler);
+  }
+
+  /** Enqueues a job in the caller's transaction (repos must be the transaction's); wake() after commit. */
+  async enqueue(trx: Repositories, type: string, payload: unknown, runAfter = this.clock()): Promise<void> {
+    await trx.jobs.enqueue({ id: randomUUID(), type, payload, runAfter }, this.clock());
+  }
+
+  /** A recurring job (fixed id) runs at runAfter, then wherever its handler says. */
+  async ensureRecurring(id: string, type: string, runAfter = this.clock()): Promise<void> {
+    await this.repos.jobs.ensureRecurring({ id, type, payload: {}, runAfter }, this.clock());
+    this.wake();
+  }
+
+  start(): void {
+    if (this.config.workers === 0) return;
+    this.started = true;
+    this.wake();
+  }
+
+  /** Looks for due jobs now (after an enqueue commits), instead of at the next poll. */
+  wake(): void {
+    if (!this.started) return;
+    if (this.ticking) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.ticking = true;
+    this.tick()
+      .catch((err: unknown) => this.log.warn({ err }, 'claiming jobs failed'))
+      .finally(() => {
+        this.ticking = false;
+        if (!this.started) return;
+        if (this.again) {
+          this.again = false;
+          setImmediate(() => this.wake());
+        } else {
+          this.timer = setTimeout(() => this.wake(), this.config.pollMs).unref();
+        }
+      });
+  }
+
+  /** Stops claiming and waits for the runs in flight (a killed server's jobs are retried instead). */
+  async stop(): Promise<void> {
+    this.started = false;
+    clearTimeout(this.timer);
+    await Promise.allSettled([...this.running]);
+  }
+
+  private async tick(): Promise<void> {
+    const now = this.clock();
+    for (const job of await this.repos.jobs.failAbandoned(now, this.config.maxAttempts)) {
+      this.log.warn({ jobId: job.id, type: job.type }, 'job abandoned after its last attempt');
+    }
+    const free = this.config.workers - this.running.size;
+    const claimed = await this.repos.jobs.claim(now, free, this.config.lockMs, this.config.maxAttempts);
+    for (const job of claimed) {
+      const run = this.run(job)
+        .catch((err: unknown) => this.log.warn({ err, jobId: job.id }, 'recording a job outcome failed'))
+        .finally(() => {
+          this.running.delete(run);
+          this.wake();
+        });
+      this.running.add(run);
+    }
+  }
+
+  private async run(job: JobRow): Promise<void> {
+    const handler = this.handlers.get(job.type);
+    const final = job.attempts >= this.config.maxAttempts;
+    try {
+      if (!handler) throw new Error(`no handler for jobs of type ${job.type}`);
+      const outcome = await handler(JSON.parse(job.payload), { attempt: job.attempts, final });
+      if (outcome) await this.repos.jobs.requeue(job.id, outcome.runAgainAt, this.clock(), null, true);
+      else await this.repos.jobs.complete(job.id, this.clock());
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.log.warn({ jobId: job.id, type: job.type, attempt: job.attempts, err }, final ? 'job failed for good' : 'job failed; will retry');
+      if (final) await this.repos.jobs.fail(job.id, this.clock(), message);
+      else await this.repos.jobs.requeue(job.id, this.clock() + this.config.backoffMs * 2 ** (job.attempts - 1), this.clock(), message, false);
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import type { Readable } from 'node:stream';
+import sharp from 'sharp';
+
+/** Long edge of a preview: enough for a full-screen view, a fraction of an original's bytes. */
+export const PREVIEW_LONG_EDGE = 2048;
+const PREVIEW_QUALITY = 82;
+
+export interface RenderedPreview {
+  jpeg: Buffer;
+  width: number;
+  height: number;
+}
+
+/** A JPEG preview of an image: EXIF orientation applied, long edge ≤ 2048 px (never enlarged). */
+export async function renderPreview(original: Readable): Promise<RenderedPreview> {
+  const pipeline = sharp({ failOn: 'none', limitInputPixels: 268_402_689 })
+    .rotate()
+    .resize({ width: PREVIEW_LONG_EDGE, height: PREVIEW_LONG_EDGE, fit: 'inside', withoutEnlargement: true })
+    .jpeg({ quality: PREVIEW_QUALITY, mozjpeg: false });
+  original.on('error', (err) => pipeline.destroy(err));
+  const { data, info } = await original.pipe(pipeline).toBuffer({ resolveWithObject: true });
+  return { jpeg: data, width: info.width, height: info.height };
+}
