@@ -28,6 +28,11 @@ export interface JobsConfig {
   maxAttempts: number;
   /** Delay before the retry after the first failure; doubled per further failure. */
   backoffMs: number;
+  /**
+   * Background work waits until ingest has been quiet this long: on a small machine a preview
+   * made while photos stream in takes CPU and I/O threads from the uploads (sync comes first).
+   */
+  ingestQuietMs: number;
 }
 
 /** Everything the server needs to know about where it runs; read once at start. */
@@ -88,6 +93,7 @@ export function loadConfig(options: ServerOptions, env: NodeJS.ProcessEnv = proc
       lockMs: positiveInt(env.SKYROLL_JOB_LOCK_MS) ?? 10 * 60_000,
       maxAttempts: 3,
       backoffMs: positiveInt(env.SKYROLL_JOB_BACKOFF_MS) ?? 5000,
+      ingestQuietMs: positiveInt(env.SKYROLL_JOB_INGEST_QUIET_MS) ?? 1000,
     },
     serverFile: path.join(dataDir, 'server.json'),
     bodyLimit: 1024 * 1024,

@@ -29,6 +29,8 @@ export class JobQueue {
   private started = false;
   private ticking = false;
   private again = false;
+  /** Real time (not the injectable clock) until which ingest counts as busy. */
+  private ingestBusyUntil = 0;
 
   constructor(
     private readonly repos: Repositories,
@@ -58,9 +60,20 @@ export class JobQueue {
     this.wake();
   }
 
+  /** Ingest just happened (an upload was stored, a photo committed): background work waits. */
+  noteIngest(): void {
+    this.ingestBusyUntil = Date.now() + this.config.ingestQuietMs;
+  }
+
   /** Looks for due jobs now (after an enqueue commits), instead of at the next poll. */
   wake(): void {
     if (!this.started) return;
+    const busyFor = this.ingestBusyUntil - Date.now();
+    if (busyFor > 0) {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.wake(), busyFor).unref();
+      return;
+    }
     if (this.ticking) {
       this.again = true;
       return;

@@ -97,4 +97,19 @@ describe('previews (background jobs)', () => {
       await server.close().catch(() => undefined);
     }
   });
+
+  it('waits until ingest has been quiet before making previews, so sync comes first', async () => {
+    const server = await startTestServer({ SKYROLL_JOB_POLL_MS: '50', SKYROLL_JOB_INGEST_QUIET_MS: '1500' });
+    try {
+      const session = await signupAndLogin(server.url);
+      const asset = await uploadAndCommit(server.url, session.token, await makeJpeg(77), 'quiet.jpg');
+      const committedAt = Date.now();
+      const early = await fetchPreview(server.url, session.token, asset.id);
+      expect(early.status).toBe(404);
+      await eventually(async () => ((await fetchPreview(server.url, session.token, asset.id)).status === 200 ? true : undefined), 8000, 'the preview');
+      expect(Date.now() - committedAt).toBeGreaterThanOrEqual(1400);
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -79,6 +79,7 @@ export class AssetService {
       return { asset: change.asset, created: change.created, head: change.head, queued };
     });
     this.journal.announce(auth.accountId, head);
+    this.jobs.noteIngest();
     if (queued) this.jobs.wake();
     return result;
   }
