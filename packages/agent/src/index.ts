@@ -1,15 +1,21 @@
 import type { Command } from 'commander';
 import { registerAccountCommands } from './cli/account.command.js';
+import { registerFetchCommand } from './cli/fetch.command.js';
 import { registerPauseCommands } from './cli/pause.command.js';
+import { registerSettingsCommand } from './cli/settings.command.js';
+import { registerStorageCommand } from './cli/storage.command.js';
 import { registerStatusCommand } from './cli/status.command.js';
 import { registerSyncCommand } from './cli/sync.command.js';
 import { registerTrashCommand } from './cli/trash.command.js';
 
-/** Adds the device commands (signup, login, sync, status, trash, pause, resume) to the CLI. */
+/** Adds the device commands (signup, login, sync, status, trash, pause, resume, sync-now, settings, storage, fetch) to the CLI. */
 export function registerAgentCommands(program: Command): void {
   registerAccountCommands(program);
   registerSyncCommand(program);
   registerStatusCommand(program);
   registerTrashCommand(program);
   registerPauseCommands(program);
+  registerSettingsCommand(program);
+  registerStorageCommand(program);
+  registerFetchCommand(program);
 }

@@ -1,16 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { freePath, reconcile, type Action, type BaseRecord, type LocalFile, type RemoteAsset } from './reconcile.js';
+import { freePath, reconcile, type Action, type BaseRecord, type LocalFile, type PlaceholderRecord, type RemoteAsset } from './reconcile.js';
 
 const sum = (c: string) => c.repeat(64).slice(0, 64);
 const A = sum('a');
 const B = sum('b');
 const C = sum('c');
+/** The preview bytes standing in for A (Optimize Storage), and an edit of them. */
+const PA = sum('p');
+const PE = sum('e');
 
 function file(path: string, checksum: string, ino = path, mtime = '1'): LocalFile {
   return { path, checksum, dev: '1', ino, size: 10, mtimeNs: mtime };
 }
 function base(path: string, assetId: string, checksum: string, remotePath = path, ino = path): BaseRecord {
   return { path, assetId, checksum, remotePath, dev: '1', ino, size: 10, mtimeNs: '1' };
+}
+function placeholder(path: string, assetId: string, checksum: string, placeholderChecksum: string): PlaceholderRecord {
+  return { path, assetId, checksum, placeholderChecksum };
 }
 function asset(id: string, checksum: string, path: string, trashed = false, version = 1): RemoteAsset {
   return { id, checksum, path, trashed, version };
@@ -43,6 +49,7 @@ interface Row {
   remote?: RemoteAsset[];
   failed?: [string, string][];
   busy?: string[];
+  placeholders?: PlaceholderRecord[];
   markerPresent?: boolean;
   confirm?: boolean;
   actions: string[];
@@ -222,6 +229,83 @@ const rows: Row[] = [
     confirm: true,
     actions: ['trash-remote x.jpg'],
   },
+  // Optimize Storage: a preview stands in for the original at the same path.
+  {
+    name: 'placeholder unchanged: in sync, nothing uploaded',
+    local: [file('x.jpg', PA, 'x2', '2')],
+    base: [{ ...base('x.jpg', 'r1', A), ino: 'x2', mtimeNs: '2' }],
+    remote: [asset('r1', A, 'x.jpg')],
+    placeholders: [placeholder('x.jpg', 'r1', A, PA)],
+    actions: [],
+  },
+  {
+    name: 'placeholder edited: the edit is a new asset, the original is left alone',
+    local: [file('x.jpg', PE, 'x2', '3')],
+    base: [base('x.jpg', 'r1', A)],
+    remote: [asset('r1', A, 'x.jpg')],
+    placeholders: [placeholder('x.jpg', 'r1', A, PA)],
+    actions: ['upload x.jpg'],
+  },
+  {
+    name: 'original fetched back: normal (its new stat is recorded)',
+    local: [file('x.jpg', A, 'x3', '4')],
+    base: [{ ...base('x.jpg', 'r1', A), ino: 'x2', mtimeNs: '2' }],
+    remote: [asset('r1', A, 'x.jpg')],
+    placeholders: [placeholder('x.jpg', 'r1', A, PA)],
+    actions: ['link x.jpg -> r1'],
+  },
+  {
+    name: 'original fetched back, then edited: a new version of the asset',
+    local: [file('x.jpg', B)],
+    base: [base('x.jpg', 'r1', A)],
+    remote: [asset('r1', A, 'x.jpg')],
+    actions: ['upload x.jpg replaces r1'],
+  },
+  {
+    name: 'placeholder renamed: a rename of the asset, not an upload',
+    local: [file('y.jpg', PA, 'x2')],
+    base: [base('x.jpg', 'r1', A, 'x.jpg', 'x2')],
+    remote: [asset('r1', A, 'x.jpg')],
+    placeholders: [placeholder('x.jpg', 'r1', A, PA)],
+    actions: ['move-remote x.jpg -> y.jpg'],
+  },
+  {
+    name: 'placeholder deleted: a trash move',
+    base: [base('x.jpg', 'r1', A)],
+    remote: [asset('r1', A, 'x.jpg')],
+    placeholders: [placeholder('x.jpg', 'r1', A, PA)],
+    actions: ['trash-remote x.jpg'],
+  },
+  {
+    name: 'placeholder whose asset was trashed elsewhere: deleted here',
+    local: [file('x.jpg', PA)],
+    base: [base('x.jpg', 'r1', A)],
+    remote: [asset('r1', A, 'x.jpg', true)],
+    placeholders: [placeholder('x.jpg', 'r1', A, PA)],
+    actions: ['delete-local x.jpg'],
+  },
+  {
+    name: 'placeholder whose asset has a new version elsewhere: replaced',
+    local: [file('x.jpg', PA)],
+    base: [base('x.jpg', 'r1', A)],
+    remote: [asset('r1', B, 'x.jpg', false, 2)],
+    placeholders: [placeholder('x.jpg', 'r1', A, PA)],
+    actions: ['replace-local x.jpg with r1'],
+  },
+  {
+    name: 'a placeholder copied to a new name is never uploaded (a link to its asset)',
+    local: [file('x.jpg', PA), file('copy.jpg', PA, 'c')],
+    base: [base('x.jpg', 'r1', A)],
+    remote: [asset('r1', A, 'x.jpg')],
+    placeholders: [placeholder('x.jpg', 'r1', A, PA)],
+    actions: ['link copy.jpg -> r1'],
+  },
+  {
+    name: 'a placeholder whose asset was purged is never uploaded',
+    local: [file('y.jpg', PA, 'c')],
+    placeholders: [placeholder('x.jpg', 'r1', A, PA)],
+    actions: [],
+  },
 ];
 
 describe('reconcile', () => {
@@ -233,6 +317,7 @@ describe('reconcile', () => {
         remote: row.remote ?? [],
         failed: new Map(row.failed ?? []),
         busy: row.busy,
+        placeholders: row.placeholders,
       },
       { folder: '/photos', markerPresent: row.markerPresent ?? true, confirmDeletions: row.confirm ?? false },
     );

@@ -15,6 +15,21 @@ export interface LocalFile {
   ino: string;
   size: number;
   mtimeNs: string;
+  /**
+   * Set when these bytes are an Optimize Storage placeholder (the preview standing in for an
+   * original): `checksum` is then the original's, and `placeholder.checksum` the preview's.
+   */
+  placeholder?: { checksum: string };
+}
+
+/** An original replaced by its preview on this device (Optimize Storage). */
+export interface PlaceholderRecord {
+  path: string;
+  assetId: string;
+  /** The original's SHA-256 (the asset's checksum when it was optimized). */
+  checksum: string;
+  /** The SHA-256 of the preview bytes now at `path`. */
+  placeholderChecksum: string;
 }
 
 /** Per local path: the asset it was last in sync with. */
@@ -46,6 +61,8 @@ export interface ReconcileInput {
   failed?: ReadonlyMap<string, string>;
   /** Paths present but still being written: left alone this pass (neither new nor deleted). */
   busy?: readonly string[];
+  /** Originals this device holds as previews (Optimize Storage). */
+  placeholders?: readonly PlaceholderRecord[];
 }
 
 export interface ReconcileOptions {
@@ -82,7 +99,14 @@ export interface Plan {
 }
 
 export function reconcile(input: ReconcileInput, options: ReconcileOptions): Plan {
-  const local = new Map(input.local.map((f) => [f.path, f]));
+  // A placeholder is its original as far as the model goes: unchanged, it is in sync; never uploaded.
+  const byPreview = new Map((input.placeholders ?? []).map((p) => [p.placeholderChecksum, p]));
+  const placeholderAt = new Map((input.placeholders ?? []).map((p) => [p.path, p]));
+  const asOriginal = (f: LocalFile): LocalFile => {
+    const p = byPreview.get(f.checksum);
+    return p ? { ...f, checksum: p.checksum, placeholder: { checksum: f.checksum } } : f;
+  };
+  const local = new Map(input.local.map((f) => [f.path, asOriginal(f)]));
   const base = new Map(input.base.map((b) => [b.path, b]));
   const remote = new Map(input.remote.map((r) => [r.id, r]));
   const byChecksum = remoteByChecksum(input.remote);
@@ -136,7 +160,11 @@ export function reconcile(input: ReconcileInput, options: ReconcileOptions): Pla
     const live = asset && !asset.trashed ? asset : undefined;
     if (file) {
       claimed.add(b.assetId);
-      const action = decideKnownFile(file, b, asset, live, taken, failed);
+      // Bytes saved over a placeholder are a new photo, not a new version of the original.
+      const editedPlaceholder = placeholderAt.get(path)?.checksum === b.checksum && !file.placeholder && file.checksum !== b.checksum;
+      const action = editedPlaceholder
+        ? decideNewFile(file, byChecksum, failed)
+        : decideKnownFile(file, b, asset, live, taken, failed);
       if (action) actions.push(action);
       if (action?.kind === 'move-local') taken.add(action.to);
       continue;
@@ -185,7 +213,7 @@ function decideNewFile(
 ): Action | undefined {
   const asset = byChecksum.get(file.checksum);
   if (asset) return { kind: 'link', path: file.path, file, asset, restore: asset.trashed };
-  if (failed.get(file.path) === file.checksum) return undefined;
+  if (file.placeholder || failed.get(file.path) === file.checksum) return undefined;
   return { kind: 'upload', path: file.path, file };
 }
 
@@ -200,7 +228,7 @@ function decideKnownFile(
   if (file.checksum !== b.checksum) {
     // Both sides saved the same bytes: nothing to send, just record it.
     if (live && live.checksum === file.checksum) return { kind: 'link', path: file.path, file, asset: live, restore: false };
-    if (failed.get(file.path) === file.checksum) return undefined;
+    if (file.placeholder || failed.get(file.path) === file.checksum) return undefined;
     // A local change wins over a remote trash and over a remote new version (the server keeps
     // the other bytes as a version): nothing is destroyed.
     const replaces = asset ? { assetId: b.assetId, checksum: b.checksum } : undefined;

@@ -29,6 +29,16 @@ describe('statusReport', () => {
     expect(report.items.find((i) => i.path === 'a/new.jpg')).toMatchObject({ state: 'blocked', reason: 'sync-enabled' });
   });
 
+  it('marks synced items held as previews as optimized, counted as synced and not listed as a problem', () => {
+    const report = statusReport({ syncedPaths: ['a/old.jpg', 'b.jpg'], items: [], optimizedPaths: ['b.jpg', 'gone.jpg'] });
+    expect(report.items).toEqual([
+      { path: 'a/old.jpg', state: 'synced', reason: null, detail: null },
+      { path: 'b.jpg', state: 'optimized', reason: null, detail: expect.stringContaining('skyroll fetch') },
+    ]);
+    expect(report.summary.synced).toBe(2);
+    expect(formatStatus(report)).toBe('2 synced, 0 pending, 0 blocked, 0 failed');
+  });
+
   it('prints one line per item not synced, then the summary', () => {
     const text = formatStatus(statusReport({ syncedPaths: ['b.jpg'], items }));
     expect(text.split('\n')).toHaveLength(5);

@@ -18,6 +18,8 @@ export interface StatusInput {
   items: Item[];
   /** When the device is paused, waiting items are blocked by that. */
   paused?: { detail: string };
+  /** Synced items this device holds as previews (Optimize Storage). */
+  optimizedPaths?: string[];
   /** Only this path (a file, or a folder and what it holds), relative to the synced folder. */
   under?: string;
 }
@@ -25,6 +27,9 @@ export interface StatusInput {
 export function statusReport(input: StatusInput): StatusReport {
   const byPath = new Map<string, StatusItem>();
   for (const path of input.syncedPaths) byPath.set(path, { path, state: 'synced', reason: null, detail: null });
+  for (const path of input.optimizedPaths ?? []) {
+    if (byPath.has(path)) byPath.set(path, { path, state: 'optimized', reason: null, detail: 'the original is in the cloud (skyroll fetch PATH brings it back)' });
+  }
   for (const item of input.items) {
     const waiting = item.state === 'pending' || item.state === 'uploading' || item.state === 'downloading';
     byPath.set(
@@ -51,7 +56,7 @@ export function statusReport(input: StatusInput): StatusReport {
 /** One line per item that is not synced, then the summary. */
 export function formatStatus(report: StatusReport): string {
   const lines = report.items
-    .filter((i) => i.state !== 'synced')
+    .filter((i) => i.state !== 'synced' && i.state !== 'optimized')
     .map((i) => `${i.state.padEnd(11)} ${i.path}${i.reason ? `  [${i.reason}]` : ''}${i.detail ? `  ${i.detail}` : ''}`);
   const { synced, pending, blocked, failed } = report.summary;
   lines.push(`${synced} synced, ${pending} pending, ${blocked} blocked, ${failed} failed`);

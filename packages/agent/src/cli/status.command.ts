@@ -15,6 +15,7 @@ export function registerStatusCommand(program: Command): void {
         const report = statusReport({
           syncedPaths: state.base.all().map((b) => b.path),
           items: state.items.all(),
+          optimizedPaths: state.placeholders.all().map((p) => p.path),
           paused: until ? { detail: `sync is paused ${until === Infinity ? 'until resumed' : `until ${new Date(until).toISOString()}`}; run skyroll resume` } : undefined,
           under: path === undefined ? undefined : relativeToFolder(state, path),
         });
@@ -24,7 +25,7 @@ export function registerStatusCommand(program: Command): void {
 }
 
 /** PATH as given (absolute, relative to the working directory, or to the synced folder). */
-function relativeToFolder(state: AgentState, path: string): string {
+export function relativeToFolder(state: AgentState, path: string): string {
   const folder = state.meta.folder();
   if (!folder) return path;
   const fromCwd = resolve(path);

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
+import { formatBytes } from '../policy/rules.js';
 import { deviceCommand, signedInApi, usageError, withState, type StateOption } from './command.js';
 
 export function registerTrashCommand(program: Command): void {
-  deviceCommand(program, 'trash', 'List the cloud trash ("Recently Deleted") or restore an item from it')
-    .argument('[action]', 'list (default) or restore')
+  deviceCommand(program, 'trash', 'List the cloud trash ("Recently Deleted"), restore an item from it, or empty it')
+    .argument('[action]', 'list (default), restore or empty')
     .argument('[id]', 'asset id to restore')
     .option('--json', 'machine-readable output (list)')
     .action((action: string | undefined, id: string | undefined, opts: StateOption & { json?: boolean }) =>
@@ -22,7 +23,13 @@ export function registerTrashCommand(program: Command): void {
           console.log(`Restored ${id}; it comes back on every device.`);
           return;
         }
-        throw usageError(`unknown trash action: ${action} (expected list or restore ID)`);
+        if (action === 'empty') {
+          const { count, freedBytes } = await api.emptyTrash();
+          if (opts.json) return console.log(JSON.stringify({ count, freedBytes }));
+          console.log(count ? `Emptied the trash: ${count} item(s) deleted for good, ${formatBytes(freedBytes)} freed.` : 'The trash was already empty.');
+          return;
+        }
+        throw usageError(`unknown trash action: ${action} (expected list, restore ID or empty)`);
       }),
     );
 }

@@ -59,6 +59,30 @@ describe('probeWorld overrides', () => {
   });
 });
 
+describe('disk overrides', () => {
+  it('world.json sets the reported free space and the floor; the environment wins', async () => {
+    const state = await tempDir();
+    await writeFile(join(state, WORLD_FILE), JSON.stringify({ diskFreeBytes: 1000, diskFloorBytes: 5000 }));
+    const fromFile = await probeWorld(state, state, {});
+    expect(fromFile.disk).toMatchObject({ freeBytes: 1000, floorBytes: 5000, overridden: true });
+    expect(fromFile.disk!.totalBytes).toBeGreaterThan(0);
+    const fromEnv = await probeWorld(state, state, { SKYROLL_DISK_FLOOR_BYTES: '200', SKYROLL_DISK_FREE_BYTES: '300' });
+    expect(fromEnv.disk).toMatchObject({ freeBytes: 300, floorBytes: 200 });
+  });
+
+  it.each([
+    [{}, undefined, undefined],
+    [{ diskFloorBytes: 10 }, undefined, 10],
+    [{ diskFreeBytes: -1, diskFloorBytes: 'lots' }, undefined, undefined],
+  ])('%j', async (file, free, floor) => {
+    const state = await tempDir();
+    await writeFile(join(state, WORLD_FILE), JSON.stringify(file));
+    const disk = (await probeWorld(state, state, {})).disk!;
+    expect(disk.overridden).toBe(free === undefined ? undefined : true);
+    expect(disk.floorBytes).toBe(floor);
+  });
+});
+
 describe('probeDisk', () => {
   it('reports free space of the folder filesystem', async () => {
     const d = await probeDisk(await tempDir());

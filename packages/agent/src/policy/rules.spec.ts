@@ -19,6 +19,7 @@ interface Row {
   network?: Partial<World['network']>;
   power?: Partial<World['power']>;
   freeBytes?: number;
+  floorBytes?: number;
   pausedUntil?: number;
   overrideUntil?: number;
   expect: string | 'allowed';
@@ -51,6 +52,8 @@ const rows: Row[] = [
   { name: 'expired Sync Now does not', power: { lowPower: true }, overrideUntil: NOW - 1, expect: 'power' },
   { name: 'download under the disk floor waits', work: { kind: 'download', bytes: 10 * MB }, freeBytes: DISK_FLOOR_BYTES + 5 * MB, expect: 'device-storage' },
   { name: 'download above the disk floor moves', work: { kind: 'download', bytes: 10 * MB }, freeBytes: DISK_FLOOR_BYTES + 10 * MB, expect: 'allowed' },
+  { name: 'an overridden floor (tests) applies instead', work: { kind: 'download', bytes: MB }, freeBytes: 3 * MB, floorBytes: 2 * MB + 1, expect: 'device-storage' },
+  { name: 'an overridden floor, room enough', work: { kind: 'download', bytes: MB }, freeBytes: 3 * MB, floorBytes: 2 * MB, expect: 'allowed' },
   { name: 'upload ignores the disk floor', work: { kind: 'upload', bytes: 10 * MB }, freeBytes: 0, expect: 'allowed' },
 ];
 
@@ -59,7 +62,7 @@ describe('decide', () => {
     const world: World = {
       network: { ...wifiOnAc.network, ...row.network },
       power: { ...wifiOnAc.power, ...row.power },
-      disk: { ...wifiOnAc.disk!, ...(row.freeBytes === undefined ? {} : { freeBytes: row.freeBytes }) },
+      disk: { ...wifiOnAc.disk!, ...(row.freeBytes === undefined ? {} : { freeBytes: row.freeBytes }), ...(row.floorBytes === undefined ? {} : { floorBytes: row.floorBytes }) },
     };
     const ctx: PolicyContext = {
       settings: { ...DEFAULT_SETTINGS, ...row.settings },

@@ -48,4 +48,13 @@ export const MIGRATIONS: string[] = [
   `,
   // Journal entries and our own actions' answers may arrive out of order: keep the newest.
   `ALTER TABLE remote_asset ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;`,
+  // Optimize Storage: originals this device holds as their previews.
+  `CREATE TABLE placeholder (
+    path TEXT PRIMARY KEY,
+    asset_id TEXT NOT NULL,
+    checksum TEXT NOT NULL,
+    placeholder_checksum TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX placeholder_checksum ON placeholder (placeholder_checksum);`,
 ];

@@ -5,6 +5,7 @@ import { openDatabase, type Db } from './database.js';
 import { HashCacheRepository } from './hash-cache.repository.js';
 import { ItemRepository } from './item.repository.js';
 import { MetaRepository } from './meta.repository.js';
+import { PlaceholderRepository } from './placeholder.repository.js';
 import { RemoteRepository } from './remote.repository.js';
 import { UploadRepository } from './upload.repository.js';
 
@@ -16,6 +17,7 @@ export class AgentState {
   readonly hashes: HashCacheRepository;
   readonly uploads: UploadRepository;
   readonly items: ItemRepository;
+  readonly placeholders: PlaceholderRepository;
 
   private constructor(
     readonly dir: string,
@@ -27,6 +29,7 @@ export class AgentState {
     this.hashes = new HashCacheRepository(db);
     this.uploads = new UploadRepository(db);
     this.items = new ItemRepository(db);
+    this.placeholders = new PlaceholderRepository(db);
   }
 
   static open(dir: string): AgentState {

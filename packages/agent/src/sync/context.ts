@@ -16,6 +16,8 @@ export interface SyncContext {
   progress: Progress;
   /** An action could not be done: the engine records the item and decides when to retry. */
   report: (action: Action, failure: Failure) => void;
+  /** The agent freed (positive) or wrote (negative) bytes on the device's disk. */
+  disk: (bytes: number) => void;
   /** An action was done. */
   completed: (action: Action) => void;
 }

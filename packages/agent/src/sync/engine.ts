@@ -7,7 +7,8 @@
 import { existsSync } from 'node:fs';
 import { reconcile, type Action, type BaseRecord } from '../reconcile.js';
 import { QUIET_MS, scanFolder, type ScanResult } from '../scan/scanner.js';
-import type { Item } from '../state/item.repository.js';
+import { decide } from '../policy/rules.js';
+import type { Item, Reason } from '../state/item.repository.js';
 import type { AgentState } from '../state/state.js';
 import type { ApiClient } from '../transfer/api-client.js';
 import type { RateLimiter } from '../transfer/throttle.js';
@@ -17,6 +18,7 @@ import { applyPlan, transferKey } from './executor.js';
 import { failureOf, type Failure } from './failure.js';
 import { hasMarker, writeMarker } from './folder.js';
 import { pullJournal } from './journal.js';
+import { Optimizer } from './optimizer.js';
 import { PolicyGate } from './policy-gate.js';
 import type { Progress } from './progress.js';
 import { TransferQueue } from './transfer-queue.js';
@@ -57,6 +59,7 @@ export class SyncEngine {
   readonly queue: TransferQueue;
   readonly gate: PolicyGate;
   private readonly ctx: SyncContext;
+  private readonly optimizer: Optimizer;
   /** Actions not to try again before a time (a blocked quota, a failed move…). */
   private readonly holds = new Map<string, { until: number; failure: Failure; attempts: number }>();
   private offline?: { until: number; failure: Failure; delay: number };
@@ -70,7 +73,7 @@ export class SyncEngine {
   constructor(private readonly options: EngineOptions) {
     this.queue = new TransferQueue(() => this.onSettled());
     this.gate = new PolicyGate(options.state, options.folder);
-    this.ctx = {
+    const ctx: SyncContext = {
       folder: options.folder,
       state: options.state,
       api: options.api,
@@ -78,12 +81,29 @@ export class SyncEngine {
       limiter: options.limiter,
       progress: options.progress,
       report: (action, failure) => this.report(action, failure),
+      disk: (bytes) => this.gate.account(bytes),
       completed: (action) => {
         this.generation++;
         this.done.set(action.kind, (this.done.get(action.kind) ?? 0) + 1);
         this.holds.delete(actionKey(action));
       },
     };
+    this.ctx = ctx;
+    this.optimizer = new Optimizer(ctx);
+  }
+
+  /**
+   * Something that blocked actions for a reason may have cleared (the plan changed, the trash
+   * was emptied): their holds end now instead of at their slow retry time.
+   */
+  releaseHolds(reason: Reason): number {
+    let released = 0;
+    for (const [key, hold] of this.holds) {
+      if (hold.failure.reason !== reason) continue;
+      this.holds.delete(key);
+      released++;
+    }
+    return released;
   }
 
   /** Called whenever a transfer settles (the continuous loop schedules a pass). */
@@ -115,8 +135,8 @@ export class SyncEngine {
     const now = Date.now();
     const paused = state.meta.pausedUntil(now) > 0;
     if (paused) this.queue.abortAll();
-    const world = await this.gate.world(now);
-    const metadata = this.gate.verdict({ kind: 'metadata', bytes: 0 }, world, now);
+    let world = await this.gate.world(now);
+    const metadata = decide({ kind: 'metadata', bytes: 0 }, this.gate.context(world, now));
     const worldStop: Failure | undefined = !existsSync(folder)
       ? { state: 'blocked', reason: 'device-storage', detail: `the folder ${folder} is missing (unmounted or moved?)` }
       : metadata.allowed
@@ -128,7 +148,12 @@ export class SyncEngine {
     let pulled = false;
     if (pull && !paused && !worldStop && !offline && !this.fatal) {
       try {
-        await pullJournal(this.options.api, state);
+        let purged = 0;
+        await pullJournal(this.options.api, state, (entry) => {
+          if (entry.type === 'asset.purged') purged++;
+        });
+        // Purges free cloud storage: uploads waiting for room try again now.
+        if (purged > 0 && this.releaseHolds('cloud-storage') > 0) log.write('storage.changed', { purged });
         pulled = true;
         this.online();
       } catch (err) {
@@ -141,6 +166,16 @@ export class SyncEngine {
         log.error('journal.error', err);
       }
     }
+
+    // Optimize Storage: under the floor, originals make room (least recently used first) before anything else.
+    if (!paused && !worldStop && !this.fatal && !offline) {
+      try {
+        if ((await this.optimizer.evict(world, state.meta.settings(), now)) > 0) world = await this.gate.world(Date.now());
+      } catch (err) {
+        log.error('optimize.error', err);
+      }
+    }
+    const policy = this.gate.context(world, now);
 
     // The base is read before the scan, and both again if a transfer finished meanwhile: a file
     // placed or committed during the scan must never look deleted.
@@ -158,15 +193,22 @@ export class SyncEngine {
     const confirm = this.options.confirmDeletions;
     const markerPresent = hasMarker(folder);
     const plan = reconcile(
-      { local: scan.files, busy: scan.busy, base, remote: state.remote.all(), failed: state.items.failures() },
+      { local: scan.files, busy: scan.busy, base, remote: state.remote.all(), failed: state.items.failures(), placeholders: state.placeholders.all() },
       { folder, markerPresent, confirmDeletions: confirm },
     );
     const stop: Failure | undefined = paused ? pausedFailure(state.meta.pausedUntil(now)) : (worldStop ?? this.fatal ?? offline);
     // Each transfer against the rules (mobile data, power, free space): blocked ones wait.
     const ruled = new Map<Action, Failure>();
+    /** On an optimizing device short of space, downloads come as previews rather than wait. */
+    const previews = new Set<Action>();
     for (const action of plan.actions) {
-      const verdict = this.gate.verdict(PolicyGate.workOf(action, (id) => state.remote.size(id)), world, now);
-      if (!verdict.allowed) ruled.set(action, { state: 'blocked', reason: verdict.reason, detail: verdict.detail });
+      const verdict = decide(PolicyGate.workOf(action, (id) => state.remote.size(id)), policy);
+      if (verdict.allowed) continue;
+      if (verdict.reason === 'device-storage' && policy.settings.optimizeStorage && (action.kind === 'download' || action.kind === 'replace-local')) {
+        previews.add(action);
+        continue;
+      }
+      ruled.set(action, { state: 'blocked', reason: verdict.reason, detail: verdict.detail });
     }
     for (const action of ruled.keys()) {
       const key = transferKey(action);
@@ -178,7 +220,7 @@ export class SyncEngine {
 
     if (runnable.length > 0) {
       log.write('pass', { actions: countKinds(runnable), blocked: plan.blocked.length, scanMs: scannedAt - now, planMs: Date.now() - scannedAt });
-      await applyPlan(this.ctx, runnable, this.queue);
+      await applyPlan(this.ctx, runnable, this.queue, previews);
     }
     if (confirm && !markerPresent && !stop) writeMarker(folder);
     const heldDeletions = holdDeletions ? plan.actions.filter((a) => a.kind === 'trash-remote' && !ruled.has(a)).length : 0;
@@ -233,7 +275,14 @@ export class SyncEngine {
     });
     if (permanent || failure.offline) return;
     const attempts = (this.holds.get(actionKey(action))?.attempts ?? 0) + 1;
-    const wait = failure.retrySoon && attempts < 3 ? 1000 : this.options.once ? Infinity : HOLD_MS;
+    const wait =
+      failure.retrySoon && attempts < 3
+        ? 1000
+        : failure.retryAfterMs !== undefined && attempts < 15
+          ? failure.retryAfterMs
+          : this.options.once
+            ? Infinity
+            : HOLD_MS;
     this.holds.set(actionKey(action), { until: Date.now() + wait, failure, attempts });
   }
 

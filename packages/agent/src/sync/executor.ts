@@ -8,6 +8,7 @@ import type { Action } from '../reconcile.js';
 import { identityOf, identityOfFile, sameIdentity } from '../scan/scanner.js';
 import type { SyncContext } from './context.js';
 import { failureOf } from './failure.js';
+import { pullPreview, recordPlaceholder } from './optimizer.js';
 import { pullAsset, type PullAction } from './puller.js';
 import { pushFile, type PushAction, type ServerHas } from './pusher.js';
 import type { TransferQueue } from './transfer-queue.js';
@@ -18,7 +19,8 @@ export function transferKey(action: Action): string | undefined {
   return undefined;
 }
 
-export async function applyPlan(ctx: SyncContext, actions: Action[], queue: TransferQueue): Promise<void> {
+/** `previews`: downloads that come as previews (an optimizing device under its free-space floor). */
+export async function applyPlan(ctx: SyncContext, actions: Action[], queue: TransferQueue, previews: ReadonlySet<Action> = new Set()): Promise<void> {
   const quick = actions.filter((a) => !transferKey(a));
   const trash = quick.filter((a) => a.kind === 'trash-remote');
   for (const action of quick) {
@@ -41,7 +43,8 @@ export async function applyPlan(ctx: SyncContext, actions: Action[], queue: Tran
   }
   for (const action of actions) {
     if (action.kind !== 'download' && action.kind !== 'replace-local') continue;
-    queue.add(transferKey(action)!, 'download', (signal) => pullAsset(ctx, action as PullAction, signal));
+    const pull = action as PullAction;
+    queue.add(transferKey(action)!, 'download', (signal) => (previews.has(action) ? pullPreview(ctx, pull, signal) : pullAsset(ctx, pull, signal)));
   }
 }
 
@@ -51,14 +54,19 @@ async function applyQuick(ctx: SyncContext, action: Action): Promise<void> {
     case 'link':
       if (action.restore) return pushFile(ctx, action, 'trashed', new AbortController().signal);
       state.transaction(() => {
-        if (action.from) state.base.delete(action.from);
+        if (action.from) {
+          state.base.delete(action.from);
+          state.placeholders.delete(action.from);
+        }
         state.base.put({ path: action.path, assetId: action.asset.id, checksum: action.file.checksum, remotePath: action.asset.path, ...identityOfFile(action.file) });
+        recordPlaceholder(state, action.path, action.file, action.asset.id);
         state.items.delete(action.path);
       });
       break;
     case 'forget':
       state.transaction(() => {
         state.base.delete(action.path);
+        state.placeholders.delete(action.path);
         state.items.delete(action.path);
       });
       break;
@@ -67,7 +75,9 @@ async function applyQuick(ctx: SyncContext, action: Action): Promise<void> {
       state.transaction(() => {
         state.remote.put(moved);
         state.base.delete(action.base.path);
+        state.placeholders.delete(action.base.path);
         state.base.put({ ...action.base, ...identityOfFile(action.file), path: action.path, remotePath: action.path });
+        recordPlaceholder(state, action.path, action.file, action.base.assetId);
         state.items.delete(action.path);
       });
       ctx.log.write('move.remote', { from: action.base.path, path: action.path });
@@ -81,7 +91,9 @@ async function applyQuick(ctx: SyncContext, action: Action): Promise<void> {
       await unlink(join(ctx.folder, action.path));
       state.transaction(() => {
         state.base.delete(action.path);
+        state.placeholders.delete(action.path);
         state.base.put({ ...action.base, ...identityOfFile(action.file), path: action.to, remotePath: action.asset.path });
+        recordPlaceholder(state, action.to, action.file, action.asset.id);
         state.items.delete(action.path);
       });
       ctx.log.write('move.local', { from: action.path, path: action.to });
@@ -92,6 +104,7 @@ async function applyQuick(ctx: SyncContext, action: Action): Promise<void> {
       await unlink(join(ctx.folder, action.path));
       state.transaction(() => {
         state.base.delete(action.path);
+        state.placeholders.delete(action.path);
         state.items.delete(action.path);
       });
       ctx.log.write('delete.local', { path: action.path, assetId: action.base.assetId });
@@ -116,6 +129,7 @@ async function trashRemote(ctx: SyncContext, actions: Extract<Action, { kind: 't
     ctx.state.transaction(() => {
       for (const a of batch) {
         ctx.state.base.delete(a.path);
+        ctx.state.placeholders.delete(a.path);
         ctx.state.items.delete(a.path);
       }
     });

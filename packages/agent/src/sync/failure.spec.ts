@@ -23,6 +23,15 @@ describe('failureOf', () => {
     expect(failureOf(new OfflineError('http://x', new Error('ECONNREFUSED')))).toMatchObject({ state: 'blocked', reason: 'connection', offline: true });
   });
 
+  it.each([
+    [{ usedBytes: 5 * 2 ** 30, quotaBytes: 5 * 2 ** 30, neededBytes: 3 * 2 ** 20, freeBytes: 0, suggestedPlan: '50gb' }, /free 3\.0 MB .*move to the 50gb plan/],
+    [{ usedBytes: 100, quotaBytes: 1000, neededBytes: 1500, freeBytes: 900, suggestedPlan: null }, /needs 1\.5 KB; free 600 B \(`skyroll trash empty`\); retried/],
+  ])('a 507 says how much to free and which plan fits (%#)', (details, text) => {
+    const failure = failureOf(new SkyrollError('QUOTA_EXCEEDED', undefined, details));
+    expect(failure).toMatchObject({ state: 'blocked', reason: 'cloud-storage' });
+    expect(failure.detail).toMatch(text);
+  });
+
   it('a full disk is a device-storage block', () => {
     expect(failureOf(Object.assign(new Error('no space'), { code: 'ENOSPC' }))).toMatchObject({ state: 'blocked', reason: 'device-storage' });
   });

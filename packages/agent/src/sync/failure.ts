@@ -1,4 +1,5 @@
-import { SkyrollError } from '@skyroll/protocol';
+import { QuotaExceededDetails, SkyrollError } from '@skyroll/protocol';
+import { formatBytes } from '../policy/rules.js';
 import type { ItemState, Reason } from '../state/item.repository.js';
 import { OfflineError } from '../transfer/api-client.js';
 
@@ -14,6 +15,8 @@ export interface Failure {
   permanent?: boolean;
   /** Worth another try soon (the file or the asset changed under the transfer). */
   retrySoon?: boolean;
+  /** Worth another try after this long, a few times (a preview the server is still making). */
+  retryAfterMs?: number;
 }
 
 /** Refusals about the file's bytes themselves. */
@@ -26,7 +29,7 @@ export function failureOf(err: unknown): Failure {
     if ((err as { transient?: boolean }).transient) return { state: 'pending', reason: null, detail: err.message, retrySoon: true };
     switch (err.code) {
       case 'QUOTA_EXCEEDED':
-        return { state: 'blocked', reason: 'cloud-storage', detail: `${err.message}: free space (empty the trash) or choose a bigger plan; retried automatically` };
+        return { state: 'blocked', reason: 'cloud-storage', detail: quotaDetail(err) };
       case 'UPDATE_REQUIRED':
         return { state: 'blocked', reason: 'version', detail: `${err.message}: update Skyroll`, fatal: true };
       case 'UNAUTHORIZED':
@@ -44,6 +47,19 @@ export function failureOf(err: unknown): Failure {
   const e = err as NodeJS.ErrnoException;
   if (e?.code === 'ENOSPC' || e?.code === 'EDQUOT') return { state: 'blocked', reason: 'device-storage', detail: 'the device is out of space' };
   return { state: 'failed', reason: 'agent', detail: e?.message ?? String(err) };
+}
+
+/** What to free, or which plan fits, from a 507's details; retried when storage changes. */
+export function quotaDetail(err: SkyrollError): string {
+  const parsed = QuotaExceededDetails.safeParse(err.details);
+  if (!parsed.success) return `${err.message}: free space (empty the trash) or choose a bigger plan; retried automatically`;
+  const d = parsed.data;
+  const toFree = Math.max(0, d.neededBytes - d.freeBytes);
+  const plan = d.suggestedPlan ? `, or move to the ${d.suggestedPlan} plan` : '';
+  return (
+    `Cloud storage is full (${formatBytes(d.usedBytes)} of ${formatBytes(d.quotaBytes)} used): this item needs ${formatBytes(d.neededBytes)}; ` +
+    `free ${formatBytes(toFree)} (\`skyroll trash empty\`)${plan}; retried automatically`
+  );
 }
 
 export function isAbort(err: unknown): boolean {

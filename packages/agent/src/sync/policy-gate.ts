@@ -1,19 +1,19 @@
 /**
- * The device's world (network, power, disk) read through the probes, at most once a second when
- * overridden (tests flip `world.json` mid-sync) and every ten seconds otherwise, and the rules
+ * The device's world (network, power, disk) read through the probes — again at once when
+ * `world.json` changes (tests flip it mid-sync), else every ten seconds — and the rules
  * applied to each action with the device's settings (cached in the state from the server).
  */
 import type { Action } from '../reconcile.js';
-import { probeDisk, probeWorld, readOverrides } from '../policy/probes.js';
-import { decide, type PolicyContext, type Verdict, type Work } from '../policy/rules.js';
+import { diskWithOverrides, probeDisk, probeWorld, readOverrides, type WorldOverrides } from '../policy/probes.js';
+import type { PolicyContext, Work } from '../policy/rules.js';
 import type { World } from '../policy/world.js';
 import type { AgentState } from '../state/state.js';
 
-const OVERRIDDEN_TTL_MS = 1000;
+const OVERRIDDEN_TTL_MS = 400;
 const PROBED_TTL_MS = 10_000;
 
 export class PolicyGate {
-  private cached?: { at: number; ttl: number; world: World };
+  private cached?: { at: number; key: string; ttl: number; world: World };
   /**
    * Bytes this agent freed (+) or wrote (−) since the reported free space was overridden: an
    * override is a reading at one moment, and the agent's own evictions and downloads move it.
@@ -26,32 +26,47 @@ export class PolicyGate {
   ) {}
 
   async world(now = Date.now()): Promise<World> {
-    if (this.cached && now - this.cached.at < this.cached.ttl) return this.withLedger(this.cached.world);
-    let world: World;
+    // The overrides are one small file, read every time: a flip is seen at once, not after the cache.
+    let key = 'unreadable';
     let overridden = false;
     try {
       const overrides = await readOverrides(this.state.dir);
+      key = JSON.stringify(overrides);
       overridden = Boolean(overrides.network || overrides.power || overrides.diskFreeBytes !== undefined || overrides.diskFloorBytes !== undefined);
+      const ledgerKey = String(overrides.diskFreeBytes ?? '');
+      if (ledgerKey !== this.ledger.key) this.ledger = { key: ledgerKey, delta: 0 };
+    } catch {
+      // read below again, and reported as an unknown world
+    }
+    if (this.cached && this.cached.key === key && now - this.cached.at < this.cached.ttl) {
+      // Network and power from the cache; free space is one statfs, read fresh (evictions and downloads move it).
+      const disk = this.cached.world.disk?.overridden ? this.cached.world.disk : await this.freshDisk(key);
+      return this.withLedger({ ...this.cached.world, disk });
+    }
+    let world: World;
+    try {
       world = await probeWorld(this.state.dir, this.folder);
-      const key = String(overrides.diskFreeBytes ?? '');
-      if (key !== this.ledger.key) this.ledger = { key, delta: 0 };
     } catch {
       // A malformed override reads as an unknown world rather than stopping sync.
       world = { network: { kind: 'unknown', metered: false, source: 'default' }, power: { ac: null, batteryPercent: null, lowPower: false, source: 'default' }, disk: await probeDisk(this.folder) };
     }
-    this.cached = { at: now, ttl: overridden ? OVERRIDDEN_TTL_MS : PROBED_TTL_MS, world };
+    this.cached = { at: now, key, ttl: overridden ? OVERRIDDEN_TTL_MS : PROBED_TTL_MS, world };
     return this.withLedger(world);
-  }
-
-  /** Forget the cached reading: the next `world()` probes again (a change was announced). */
-  invalidate(): void {
-    this.cached = undefined;
   }
 
   /** The agent freed (positive) or used (negative) disk space; counted against an overridden reading. */
   account(bytes: number): void {
     this.ledger.delta += bytes;
-    if (this.cached && !this.cached.world.disk?.overridden) this.cached = undefined;
+  }
+
+  private async freshDisk(key: string): Promise<World['disk']> {
+    let overrides: WorldOverrides = {};
+    try {
+      overrides = JSON.parse(key) as WorldOverrides;
+    } catch {
+      // unreadable overrides: the probe alone
+    }
+    return diskWithOverrides(await probeDisk(this.folder), overrides);
   }
 
   private withLedger(world: World): World {
@@ -68,10 +83,6 @@ export class PolicyGate {
   context(world: World, now = Date.now()): PolicyContext {
     const override = this.state.meta.overrideUntil(now);
     return { settings: this.state.meta.settings(), world, now, pausedUntil: null, overrideUntil: override || null };
-  }
-
-  verdict(work: Work, world: World, now = Date.now()): Verdict {
-    return decide(work, this.context(world, now));
   }
 
   static workOf(action: Action, sizeOf: (assetId: string) => number | undefined): Work {

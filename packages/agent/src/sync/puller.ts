@@ -33,8 +33,10 @@ export async function pullAsset(ctx: SyncContext, action: PullAction, signal: Ab
     ctx.state.transaction(() => {
       ctx.state.hashes.store(id, asset.checksum);
       ctx.state.base.put({ path: action.path, assetId: asset.id, checksum: asset.checksum, remotePath, ...id });
+      ctx.state.placeholders.delete(action.path);
       ctx.state.items.delete(action.path);
     });
+    ctx.disk(-size);
     ctx.log.write('download.done', { path: action.path, assetId: asset.id, replaced: action.kind === 'replace-local' });
     ctx.completed(action);
   } catch (err) {

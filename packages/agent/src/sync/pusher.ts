@@ -6,6 +6,7 @@ import type { Action } from '../reconcile.js';
 import { identityOf, identityOfFile, sameIdentity } from '../scan/scanner.js';
 import { uploadOriginal } from '../transfer/uploader.js';
 import type { SyncContext } from './context.js';
+import { recordPlaceholder } from './optimizer.js';
 import { failureOf, isAbort } from './failure.js';
 
 export type PushAction = Extract<Action, { kind: 'upload' } | { kind: 'link' }>;
@@ -38,8 +39,13 @@ export async function pushFile(ctx: SyncContext, action: PushAction, serverHas: 
     ctx.state.transaction(() => {
       // Known now, before the journal says so: a pass in between must not take it for purged.
       ctx.state.remote.put(asset);
-      if (action.kind === 'link' && action.from) ctx.state.base.delete(action.from);
+      if (action.kind === 'link' && action.from) {
+        ctx.state.base.delete(action.from);
+        ctx.state.placeholders.delete(action.from);
+      }
       ctx.state.base.put({ path: action.path, assetId: asset.id, checksum: file.checksum, remotePath: asset.path, ...identityOfFile(file) });
+      // An edited placeholder, once uploaded as its own asset, is an original like any other.
+      recordPlaceholder(ctx.state, action.path, file, asset.id);
       ctx.state.uploads.delete(file.checksum);
       ctx.state.items.delete(action.path);
     });

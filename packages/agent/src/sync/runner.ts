@@ -4,6 +4,7 @@ import type { Item } from '../state/item.repository.js';
 import type { Failure } from './failure.js';
 import { followJournalPokes } from '../transfer/journal-events.js';
 import { BUSY_RETRY_MS, SyncEngine, type EngineOptions } from './engine.js';
+import { applySettings, refreshSettings } from './device-settings.js';
 import { PolicyGate } from './policy-gate.js';
 
 /** A slow safety net: a full rescan even when no event said anything changed. */
@@ -28,6 +29,7 @@ export async function syncOnce(options: EngineOptions): Promise<OnceResult> {
   const engine = new SyncEngine(options);
   const { state, log } = options;
   log.write('sync.start', { folder: options.folder, once: true });
+  await refreshSettings(options.api, state, log);
   let stopped: Failure | undefined;
   let outages = 0;
   try {
@@ -69,6 +71,7 @@ export async function syncForever(options: EngineOptions, signal: AbortSignal): 
   const engine = new SyncEngine(options);
   const { state, log, api, folder } = options;
   log.write('sync.start', { folder, once: false });
+  await refreshSettings(api, state, log);
 
   let dirty = true;
   /** The cloud may have changed: read the journal on the next pass. */
@@ -90,6 +93,9 @@ export async function syncForever(options: EngineOptions, signal: AbortSignal): 
     log.error('watch.error', err);
     return async () => {};
   });
+  /** Settings and "Sync Now" as the state holds them (the CLI writes them too). */
+  const localPolicy = () => JSON.stringify([state.meta.settings(), state.meta.overrideUntil() > 0]);
+  let policySeen = localPolicy();
   const events = new AbortController();
   void followJournalPokes(
     api,
@@ -107,8 +113,21 @@ export async function syncForever(options: EngineOptions, signal: AbortSignal): 
         remoteDirty = true;
         if (connected) {
           engine.online();
+          // Settings may have changed while the stream was down.
+          void refreshSettings(api, state, log).then(poke);
           poke();
         }
+      },
+      onSettings: (deviceId, settings) => {
+        if (deviceId !== state.meta.login()?.deviceId) return;
+        if (!applySettings(state, log, settings)) return;
+        policySeen = localPolicy();
+        poke();
+      },
+      onAccount: (storage) => {
+        // A bigger plan or an emptied trash: uploads waiting for cloud storage try again now.
+        log.write('storage.changed', { usedBytes: storage.usedBytes, quotaBytes: storage.quotaBytes, plan: storage.plan });
+        if (engine.releaseHolds('cloud-storage') > 0) poke();
       },
     },
     events.signal,
@@ -125,6 +144,12 @@ export async function syncForever(options: EngineOptions, signal: AbortSignal): 
       }
       worldSeen = seen;
     });
+    const policy = localPolicy();
+    if (policy !== policySeen) {
+      policySeen = policy;
+      log.write('policy.changed', { settings: state.meta.settings(), syncNowUntil: state.meta.overrideUntil() || null });
+      poke();
+    }
     const paused = state.meta.pausedUntil() > 0;
     if (paused !== wasPaused) {
       wasPaused = paused;

@@ -62,6 +62,22 @@ export async function downloadOriginal(
   return part;
 }
 
+/** An asset's preview (JPEG) into `.skyroll/tmp/<assetId>.preview`, fsynced, with its SHA-256. */
+export async function downloadPreview(
+  assetId: string,
+  folder: string,
+  api: ApiClient,
+  signal?: AbortSignal,
+): Promise<{ path: string; checksum: string; size: number }> {
+  await mkdir(tmpDir(folder), { recursive: true });
+  const path = join(tmpDir(folder), `${assetId}.preview`);
+  const res = await api.preview(assetId, signal);
+  if (!res.body) throw new SkyrollError('INTERNAL', 'empty preview body');
+  await pipeline(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), createWriteStream(path), { signal });
+  await fsyncPath(path);
+  return { path, checksum: await sha256File(path), size: (await stat(path)).size };
+}
+
 /** Moves a verified temp file to `dest` unless something already is there. False when taken. */
 export async function placeNew(tmp: string, dest: string): Promise<boolean> {
   await mkdir(dirname(dest), { recursive: true });

@@ -1,11 +1,16 @@
-/** The server's SSE stream of journal pokes (`event: journal`, `{"head":N}`), reconnecting with backoff. */
-import { JournalPoke } from '@skyroll/protocol';
+/**
+ * The server's SSE stream, reconnecting with backoff: journal pokes (`event: journal`,
+ * `{"head":N}`), a device's new settings (`event: settings`), the account's storage (`event: account`).
+ */
+import { AccountPoke, JournalPoke, SettingsPoke, type DeviceSettings, type StorageInfo } from '@skyroll/protocol';
 import { createParser } from 'eventsource-parser';
 import type { ApiClient } from './api-client.js';
 
 export interface PokeHandlers {
   onPoke: (head: number) => void;
   onConnection: (connected: boolean, error?: unknown) => void;
+  onSettings?: (deviceId: string, settings: DeviceSettings) => void;
+  onAccount?: (storage: StorageInfo) => void;
 }
 
 export async function followJournalPokes(api: ApiClient, handlers: PokeHandlers, signal: AbortSignal): Promise<void> {
@@ -17,9 +22,16 @@ export async function followJournalPokes(api: ApiClient, handlers: PokeHandlers,
       delay = 500;
       const parser = createParser({
         onEvent: (event) => {
-          if (event.event !== 'journal') return;
-          const poke = JournalPoke.safeParse(safeJson(event.data));
-          if (poke.success) handlers.onPoke(poke.data.head);
+          if (event.event === 'journal') {
+            const poke = JournalPoke.safeParse(safeJson(event.data));
+            if (poke.success) handlers.onPoke(poke.data.head);
+          } else if (event.event === 'settings') {
+            const poke = SettingsPoke.safeParse(safeJson(event.data));
+            if (poke.success) handlers.onSettings?.(poke.data.deviceId, poke.data.settings);
+          } else if (event.event === 'account') {
+            const poke = AccountPoke.safeParse(safeJson(event.data));
+            if (poke.success) handlers.onAccount?.(poke.data);
+          }
         },
       });
       const decoder = new TextDecoder();
