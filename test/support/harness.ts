@@ -191,7 +191,7 @@ export class SkyrollServer {
 
   constructor(
     readonly dataDir: string,
-    private readonly env: Record<string, string | undefined>,
+    private env: Record<string, string | undefined>,
   ) {}
 
   /** Starts on `port` (0 = any free port) and waits for "listening on URL". */
@@ -246,8 +246,10 @@ export class SkyrollServer {
    * Starts again on the same data folder and the same port, so devices need no re-pointing.
    * The port is free as soon as the old process is gone; retry briefly in case it is not yet.
    */
-  async restart(options: { kill?: boolean } = {}): Promise<void> {
+  async restart(options: { kill?: boolean; env?: Record<string, string | undefined> } = {}): Promise<void> {
     await (options.kill === false ? this.stop() : this.kill());
+    // `env` is merged into the server's environment from this start on (e.g. a shifted clock).
+    if (options.env) this.env = { ...this.env, ...options.env };
     const port = this.port;
     let lastError: unknown;
     for (let attempt = 0; attempt < 10; attempt++) {
