@@ -17,39 +17,14 @@ export class JobRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
   async enqueue(job: NewJob, now: number): Promise<void> {
-    await this.db
-      .insertInto('jobs')
-      .values({
-        id: job.id,
-        type: job.type,
-        payload: JSON.stringify(job.payload),
-        state: 'queued',
-        attempts: 0,
-        run_after: job.runAfter,
-        locked_until: null,
-        last_error: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    await this.db.insertInto('jobs').values(queuedRow(job, now)).execute();
   }
 
   /** A recurring job has a fixed id: (re)queue it for runAfter unless a worker holds it. */
   async ensureRecurring(job: NewJob, now: number): Promise<void> {
     await this.db
       .insertInto('jobs')
-      .values({
-        id: job.id,
-        type: job.type,
-        payload: JSON.stringify(job.payload),
-        state: 'queued',
-        attempts: 0,
-        run_after: job.runAfter,
-        locked_until: null,
-        last_error: null,
-        created_at: now,
-        updated_at: now,
-      })
+      .values(queuedRow(job, now))
       .onConflict((oc) =>
         oc
           .column('id')
@@ -141,5 +116,20 @@ function toJob(row: JobRow): JobRow {
     locked_until: row.locked_until === null ? null : Number(row.locked_until),
     created_at: Number(row.created_at),
     updated_at: Number(row.updated_at),
+  };
+}
+
+function queuedRow(job: NewJob, now: number) {
+  return {
+    id: job.id,
+    type: job.type,
+    payload: JSON.stringify(job.payload),
+    state: 'queued' as const,
+    attempts: 0,
+    run_after: job.runAfter,
+    locked_until: null,
+    last_error: null,
+    created_at: now,
+    updated_at: now,
   };
 }
