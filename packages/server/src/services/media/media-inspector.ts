@@ -53,7 +53,9 @@ async function checkImageIntegrity(file: string, mime: string): Promise<void> {
   if (mime === 'image/png' && tail.subarray(-PNG_IEND.length).equals(PNG_IEND)) return;
   if (!DECODABLE.has(mime)) return;
   try {
-    await sharp(file, { failOn: 'truncated', limitInputPixels: false, sequentialRead: true }).stats();
+    // A full pixel decode: `stats()` with sequential reads let a truncated JPEG through about one
+    // time in three when other images were being processed at the same time.
+    await sharp(file, { failOn: 'truncated', limitInputPixels: false }).raw().toBuffer();
   } catch (err) {
     throw new SkyrollError('CORRUPT_MEDIA', undefined, { reason: (err as Error).message });
   }
