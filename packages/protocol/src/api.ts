@@ -89,6 +89,66 @@ export const DEFAULT_DEVICE_SETTINGS: DeviceSettings = {
 /** PATCH body: any subset of the settings; unknown keys are refused. */
 export const DeviceSettingsPatch = DeviceSettings.partial().strict();
 export type DeviceSettingsPatch = z.infer<typeof DeviceSettingsPatch>;
+// ---- device health ----
+/**
+ * Why something is not synced: the ids of `skyroll doctor`'s checks, in the order the doctor
+ * walks them (the order people troubleshoot in), then the mass-deletion safety hold.
+ */
+export const Reason = z.enum([
+  'account',
+  'sync-enabled',
+  'connection',
+  'mobile-data',
+  'cloud-storage',
+  'device-storage',
+  'agent',
+  'version',
+  'power',
+  'mass-delete',
+]);
+export type Reason = z.infer<typeof Reason>;
+
+/** How often a running agent reports its health; a report older than HEALTH_STALE_MS is stale. */
+export const HEARTBEAT_INTERVAL_MS = 30_000;
+export const HEALTH_STALE_MS = 4 * HEARTBEAT_INTERVAL_MS;
+
+/** `PUT /api/devices/me/health`: what a running agent reports (every HEARTBEAT_INTERVAL_MS and on change). */
+export const DeviceHealthReport = z
+  .object({
+    agentVersion: z.string().min(1).max(50),
+    protocol: z.number().int(),
+    /** Items as `skyroll status` counts them. */
+    synced: z.number().int().nonnegative(),
+    pending: z.number().int().nonnegative(),
+    blocked: z.number().int().nonnegative(),
+    failed: z.number().int().nonnegative(),
+    /** Of the pending and blocked items: uploads, downloads, and the bytes they move. */
+    uploads: z.number().int().nonnegative(),
+    downloads: z.number().int().nonnegative(),
+    pendingBytes: z.number().int().nonnegative(),
+    /** What holds the device back (the reason most waiting items share); null when nothing does. */
+    reason: Reason.nullable(),
+    /** The reason in words, with its fix. */
+    detail: z.string().max(2000).nullable(),
+    lastError: z.object({ at: z.number(), message: z.string().max(2000) }).nullable(),
+    /** When the agent last finished an action or moved bytes (epoch ms). */
+    lastProgressAt: z.number().nullable(),
+  })
+  .strict();
+export type DeviceHealthReport = z.infer<typeof DeviceHealthReport>;
+
+/** A device's health as `GET /api/devices` serves it. */
+export const DeviceHealth = DeviceHealthReport.extend({
+  /** Server time the report arrived. */
+  reportedAt: z.number(),
+  /** No report for HEALTH_STALE_MS: the agent is not running or cannot reach the server. */
+  stale: z.boolean(),
+});
+export type DeviceHealth = z.infer<typeof DeviceHealth>;
+
+/** `event: device` on `GET /api/events`: a device of the account reported new health. */
+export const DevicePoke = z.object({ deviceId: z.string(), health: DeviceHealth });
+
 export const DeviceIdParams = z.object({ id: z.uuid() });
 export const Device = z.object({
   id: z.string(),
@@ -98,6 +158,8 @@ export const Device = z.object({
   lastSeenAt: z.number().nullable(),
   revoked: z.boolean(),
   settings: DeviceSettings,
+  /** The agent's last heartbeat; null for a device that never sent one (a browser, an old agent). */
+  health: DeviceHealth.nullable(),
 });
 export type Device = z.infer<typeof Device>;
 export const DevicesResponse = z.object({ devices: z.array(Device) });
@@ -106,7 +168,21 @@ export const ServerInfo = z.object({
   name: z.literal('skyroll'),
   version: z.string(),
   protocol: z.object({ min: z.number().int(), max: z.number().int() }),
+  /** The newest agent this server knows of: an older agent is told an update is available. */
+  latestAgentVersion: z.string(),
 });
+export type ServerInfo = z.infer<typeof ServerInfo>;
+
+/** Details of a 426 UPDATE_REQUIRED: the protocol the client spoke and the range the server accepts. */
+export const UpdateRequiredDetails = z.object({
+  client: z.union([z.number(), z.string()]),
+  min: z.number().int(),
+  max: z.number().int(),
+  serverVersion: z.string(),
+});
+export type UpdateRequiredDetails = z.infer<typeof UpdateRequiredDetails>;
+
+
 
 // ---- assets ----
 export const AssetType = z.enum(['photo', 'video']);
@@ -225,5 +301,9 @@ export const ROUTES = {
   devices: '/api/devices',
   mySettings: '/api/devices/me/settings',
   deviceSettings: (id: string) => `/api/devices/${id}/settings`,
+  /** PUT: this device's heartbeat (DeviceHealthReport), 204. */
+  myHealth: '/api/devices/me/health',
+  /** DELETE: sign a device of the account out (revoke its token), 204. */
+  device: (id: string) => `/api/devices/${id}`,
   adminPlan: '/api/admin/accounts/plan',
 } as const;

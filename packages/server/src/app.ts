@@ -57,7 +57,7 @@ export async function buildApp(config: ServerConfig, logger: Logger = createLogg
 
   const { clock, plans } = config;
   const jobs = new JobQueue(repos, config.jobs, clock, logger.child({ component: 'jobs' }));
-  const authService = new AuthService(repos, { plan: config.defaultPlan, quotaBytes: config.defaultQuotaBytes }, clock);
+  const authService = new AuthService(repos, events, { plan: config.defaultPlan, quotaBytes: config.defaultQuotaBytes }, clock);
   const journal = new JournalService(repos, events, clock);
   const accounts = new AccountService(repos, events, plans);
   const assets = new AssetService(repos, journal, blobStore, jobs, plans, clock);
@@ -91,17 +91,17 @@ export async function buildApp(config: ServerConfig, logger: Logger = createLogg
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) =>
     body.length === 0 ? done(null, undefined) : parseJson(req, body.toString(), done),
   );
-  registerRequestHooks(app, authService);
+  registerRequestHooks(app, authService, config.protocol);
   app.addHook('onResponse', async (req, reply) => {
     req.log.debug({ method: req.method, url: req.url.split('?')[0], status: reply.statusCode, ms: reply.elapsedTime }, 'request');
   });
 
   const connections = new ConnectionTracker(app.server);
   const tus = new TusEndpoint(uploads, uploadStore, app.log.child({ component: 'tus' }));
-  serverRoutes(app);
+  serverRoutes(app, config.protocol);
   authRoutes(app, authService, config.loginRateLimit);
   accountRoutes(app, accounts, adminToken);
-  deviceRoutes(app, new DeviceService(repos, events));
+  deviceRoutes(app, new DeviceService(repos, events, clock));
   assetRoutes(app, assets, trash, previews);
   journalRoutes(app, journal, streams);
   uploadRoutes(app, tus);

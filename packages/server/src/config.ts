@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { PROTOCOL_MAX, PROTOCOL_MIN, SKYROLL_VERSION } from '@skyroll/protocol';
 
 export const GIB = 1024 ** 3;
 const GB = 1000 ** 3;
@@ -62,7 +63,14 @@ export interface ServerConfig {
   uploadExpiryMs: number;
   /** Interval of the `: ping` comment on idle event streams. */
   eventsPingMs: number;
+  /** Protocol versions accepted (`skyroll-protocol` header) and advertised (server info). */
+  protocol: ProtocolRange;
   paths: { database: string; originals: string; uploads: string; tmp: string };
+}
+
+export interface ProtocolRange {
+  min: number;
+  max: number;
 }
 
 export interface ServerOptions {
@@ -100,6 +108,7 @@ export function loadConfig(options: ServerOptions, env: NodeJS.ProcessEnv = proc
     loginRateLimit: { max: positiveInt(env.SKYROLL_LOGIN_RATE_MAX) ?? 10, timeWindowMs: 60_000 },
     uploadExpiryMs: positiveInt(env.SKYROLL_UPLOAD_EXPIRY_MS) ?? 7 * 24 * 3600_000,
     eventsPingMs: positiveInt(env.SKYROLL_EVENTS_PING_MS) ?? 15_000,
+    protocol: loadProtocolRange(env),
     paths: {
       database: path.join(dataDir, 'skyroll.db'),
       originals: path.join(dataDir, 'originals'),
@@ -128,6 +137,23 @@ function loadPlans(env: NodeJS.ProcessEnv): Array<{ name: string; quotaBytes: nu
   return Object.entries({ ...table, free })
     .map(([name, quotaBytes]) => ({ name, quotaBytes }))
     .sort((a, b) => a.quotaBytes - b.quotaBytes || a.name.localeCompare(b.name));
+}
+
+/**
+ * SKYROLL_PROTOCOL_MIN lets an operator refuse older agents (426). It can only narrow what this build
+ * speaks: a server started with a range it cannot serve would fail every request, so it does not start.
+ */
+export function loadProtocolRange(env: NodeJS.ProcessEnv): ProtocolRange {
+  const raw = env.SKYROLL_PROTOCOL_MIN;
+  if (raw === undefined || raw === '') return { min: PROTOCOL_MIN, max: PROTOCOL_MAX };
+  const min = Number(raw);
+  if (!Number.isSafeInteger(min) || min < PROTOCOL_MIN || min > PROTOCOL_MAX) {
+    throw new Error(
+      `SKYROLL_PROTOCOL_MIN=${raw}: this server (Skyroll ${SKYROLL_VERSION}) speaks protocols ${PROTOCOL_MIN} to ${PROTOCOL_MAX}; ` +
+        `set an integer in that range, or unset it to accept them all`,
+    );
+  }
+  return { min, max: PROTOCOL_MAX };
 }
 
 function integer(value: string | undefined): number | undefined {

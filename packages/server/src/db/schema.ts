@@ -28,6 +28,10 @@ export interface DeviceTable {
   settings_json: string | null;
   /** Last authenticated request, written at most once a minute. */
   last_seen_at: number | null;
+  /** JSON of the agent's last DeviceHealthReport; null before its first heartbeat. */
+  health_json: string | null;
+  /** Server time the last heartbeat arrived. */
+  health_at: number | null;
 }
 
 /** A verified original stored in the blob store, per account (dedup unit). */

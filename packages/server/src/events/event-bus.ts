@@ -1,17 +1,19 @@
 import { EventEmitter } from 'node:events';
-import type { DeviceSettings, StorageInfo } from '@skyroll/protocol';
+import type { DeviceHealth, DeviceSettings, StorageInfo } from '@skyroll/protocol';
 
 export type HeadListener = (head: number) => void;
 
-/** Pokes other than the journal head, sent to every stream of the account. */
+/** Pokes other than the journal head, sent to every stream of the account (`revoked` only ends one). */
 export type AccountEvent =
   | { type: 'settings'; data: { deviceId: string; settings: DeviceSettings } }
-  | { type: 'account'; data: StorageInfo };
+  | { type: 'account'; data: StorageInfo }
+  | { type: 'device'; data: { deviceId: string; health: DeviceHealth } }
+  | { type: 'revoked'; data: { deviceId: string } };
 export type AccountEventListener = (event: AccountEvent) => void;
 
 /**
- * Pokes devices when an account's journal advances, a device's settings change or the account's
- * storage changes (plan, trash emptied). In-process for the embedded default; several replicas
+ * Pokes devices when an account's journal advances, a device's settings or health change, the
+ * account's storage changes (plan, trash emptied) or a device is signed out. In-process for the embedded default; several replicas
  * would share one over PostgreSQL LISTEN/NOTIFY.
  */
 export interface EventBus {

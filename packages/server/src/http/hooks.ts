@@ -1,22 +1,20 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { PROTOCOL_HEADER, PROTOCOL_MAX, PROTOCOL_MIN, SkyrollError } from '@skyroll/protocol';
+import { PROTOCOL_HEADER, SKYROLL_VERSION, SkyrollError, type UpdateRequiredDetails } from '@skyroll/protocol';
+import type { ProtocolRange } from '../config.js';
 import type { Auth, AuthService } from '../services/auth.service.js';
 import './fastify-types.js';
 
 /** Version negotiation and authentication, declared once for every route. */
-export function registerRequestHooks(app: FastifyInstance, authService: AuthService): void {
+export function registerRequestHooks(app: FastifyInstance, authService: AuthService, protocol: ProtocolRange): void {
   app.decorateRequest('auth', null);
 
+  // No header (a browser, curl) is accepted: only a client that says which protocol it speaks can be refused.
   app.addHook('onRequest', async (request) => {
     const raw = request.headers[PROTOCOL_HEADER];
     if (raw === undefined) return;
     const client = Number(raw);
-    if (!Number.isInteger(client) || client < PROTOCOL_MIN || client > PROTOCOL_MAX) {
-      throw new SkyrollError('UPDATE_REQUIRED', undefined, {
-        client: Number.isInteger(client) ? client : raw,
-        min: PROTOCOL_MIN,
-        max: PROTOCOL_MAX,
-      });
+    if (!Number.isInteger(client) || client < protocol.min || client > protocol.max) {
+      throw updateRequired(Number.isInteger(client) ? client : String(raw), protocol);
     }
   });
 
@@ -25,6 +23,16 @@ export function registerRequestHooks(app: FastifyInstance, authService: AuthServ
     if (request.is404 || request.method === 'OPTIONS' || request.routeOptions.config.public) return;
     request.auth = await authService.authenticate(bearerToken(request));
   });
+}
+
+/** Names both sides' versions, so whoever reads it knows which one to update. */
+function updateRequired(client: number | string, protocol: ProtocolRange): SkyrollError {
+  const details: UpdateRequiredDetails = { client, min: protocol.min, max: protocol.max, serverVersion: SKYROLL_VERSION };
+  return new SkyrollError(
+    'UPDATE_REQUIRED',
+    `Update required: this client speaks protocol ${client}, and this server (Skyroll ${SKYROLL_VERSION}) supports protocols ${protocol.min} to ${protocol.max}`,
+    details,
+  );
 }
 
 function bearerToken(request: FastifyRequest): string | undefined {

@@ -6,7 +6,8 @@ import type { JournalService } from '../services/journal.service.js';
 
 /**
  * The poke channel: Server-Sent Events telling a device the journal head moved (`journal`), a
- * device's settings changed (`settings`) or the account's storage changed (`account`). An idle
+ * device's settings changed (`settings`), a device reported new health (`device`) or the account's
+ * storage changed (`account`). A device signed out loses its streams at once. An idle
  * device costs two subscriptions and one timer, nothing per change it is not told about.
  */
 export class JournalEventStreams {
@@ -37,7 +38,13 @@ export class JournalEventStreams {
     // Subscribe before reading the head, so no advance can slip between the two.
     const unsubscribe = this.journal.watchHead(auth, send);
     const unsubscribeEvents = this.events.subscribe(auth.accountId, (event) => {
-      if (!res.destroyed) res.write(`event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+      if (res.destroyed) return;
+      // Not a poke: the token stops working now, so does its stream (the reconnect hears 401 revoked).
+      if (event.type === 'revoked') {
+        if (event.data.deviceId === auth.deviceId) res.end();
+        return;
+      }
+      res.write(`event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
     });
     const ping = setInterval(() => res.write(': ping\n\n'), this.pingMs);
     ping.unref();

@@ -7,16 +7,19 @@ export interface DeviceWithAccount {
   accountId: string;
   email: string;
   lastSeenAt: number | null;
+  /** Set once the device was signed out: its token no longer works. */
+  revokedAt: number | null;
 }
 
 export class DeviceRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
-  async create(device: Omit<DeviceRow, 'settings_json' | 'last_seen_at'>): Promise<void> {
+  async create(device: Omit<DeviceRow, 'settings_json' | 'last_seen_at' | 'health_json' | 'health_at'>): Promise<void> {
     await this.db.insertInto('devices').values(device).execute();
   }
 
-  async findActiveByTokenHash(tokenHash: string): Promise<DeviceWithAccount | undefined> {
+  /** Revoked devices too (one lookup on the unique token_hash), so a signed-out device can be told why. */
+  async findByTokenHash(tokenHash: string): Promise<DeviceWithAccount | undefined> {
     const row = await this.db
       .selectFrom('devices')
       .innerJoin('accounts', 'accounts.id', 'devices.account_id')
@@ -26,11 +29,11 @@ export class DeviceRepository {
         'accounts.id as accountId',
         'accounts.email as email',
         'devices.last_seen_at as lastSeenAt',
+        'devices.revoked_at as revokedAt',
       ])
       .where('devices.token_hash', '=', tokenHash)
-      .where('devices.revoked_at', 'is', null)
       .executeTakeFirst();
-    return row && { ...row, lastSeenAt: row.lastSeenAt === null ? null : Number(row.lastSeenAt) };
+    return row && { ...row, lastSeenAt: nullableNumber(row.lastSeenAt), revokedAt: nullableNumber(row.revokedAt) };
   }
 
   async find(accountId: string, id: string): Promise<DeviceRow | undefined> {
@@ -47,6 +50,15 @@ export class DeviceRepository {
     await this.db.updateTable('devices').set({ settings_json: settingsJson }).where('account_id', '=', accountId).where('id', '=', id).execute();
   }
 
+  async updateHealth(accountId: string, id: string, healthJson: string, at: number): Promise<void> {
+    await this.db
+      .updateTable('devices')
+      .set({ health_json: healthJson, health_at: at })
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .execute();
+  }
+
   /** Records a request; a no-op while the last one recorded is younger than minIntervalMs. */
   async touch(id: string, at: number, minIntervalMs: number): Promise<void> {
     await this.db
@@ -57,8 +69,15 @@ export class DeviceRepository {
       .execute();
   }
 
-  async revoke(id: string, at: number): Promise<void> {
-    await this.db.updateTable('devices').set({ revoked_at: at }).where('id', '=', id).execute();
+  /** Signs a device of the account out; a device already signed out keeps its first revocation time. */
+  async revoke(accountId: string, id: string, at: number): Promise<void> {
+    await this.db
+      .updateTable('devices')
+      .set({ revoked_at: at })
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .execute();
   }
 }
 
@@ -66,7 +85,12 @@ function toDevice(row: DeviceRow): DeviceRow {
   return {
     ...row,
     created_at: Number(row.created_at),
-    revoked_at: row.revoked_at === null ? null : Number(row.revoked_at),
-    last_seen_at: row.last_seen_at === null ? null : Number(row.last_seen_at),
+    revoked_at: nullableNumber(row.revoked_at),
+    last_seen_at: nullableNumber(row.last_seen_at),
+    health_at: nullableNumber(row.health_at),
   };
+}
+
+function nullableNumber(value: number | string | null): number | null {
+  return value === null ? null : Number(value);
 }

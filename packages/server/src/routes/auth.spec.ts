@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request, startTestServer, type TestServer } from '../testing/harness.js';
+import { PROTOCOL_MAX, PROTOCOL_MIN, SKYROLL_VERSION, UpdateRequiredDetails } from '@skyroll/protocol';
+import { request, startTestServer, within, type TestServer } from '../testing/harness.js';
 
 let server: TestServer;
 
@@ -38,7 +39,10 @@ describe('accounts and devices', () => {
     // A second device has its own token; logging one out leaves the other signed in.
     const other = await request(server.url, '/api/auth/login', { json: { email: 'ann@example.com', password, deviceName: 'laptop' } });
     expect(other.body.token).not.toBe(token);
+    const stream = await fetch(`${server.url}/api/events`, { headers: { authorization: `Bearer ${token}` } });
+    const streamEnded = stream.text();
     expect((await request(server.url, '/api/auth/logout', { method: 'POST', token })).status).toBe(204);
+    await within(1000, streamEnded, 'the event stream of the logged-out device to end');
     const revoked = await request(server.url, '/api/auth/me', { token });
     expect(revoked.status).toBe(401);
     expect(revoked.body.error.code).toBe('UNAUTHORIZED');
@@ -92,17 +96,33 @@ describe('accounts and devices', () => {
 });
 
 describe('protocol and errors', () => {
-  it('serves its info without a token', async () => {
+  it('serves its info without a token: the protocols it accepts and the newest agent it knows', async () => {
     const info = await request(server.url, '/api/server/info');
-    expect(info.body).toEqual({ name: 'skyroll', version: expect.any(String), protocol: { min: 1, max: 1 } });
+    expect(info.body).toEqual({
+      name: 'skyroll',
+      version: SKYROLL_VERSION,
+      protocol: { min: PROTOCOL_MIN, max: PROTOCOL_MAX },
+      latestAgentVersion: SKYROLL_VERSION,
+    });
   });
 
-  it('answers 426 UPDATE_REQUIRED to a protocol version outside its range', async () => {
-    const res = await request(server.url, '/api/server/info', { headers: { 'skyroll-protocol': '99' } });
-    expect(res.status).toBe(426);
-    expect(res.body.error).toMatchObject({ code: 'UPDATE_REQUIRED', details: { client: 99, min: 1, max: 1 } });
-    expect((await request(server.url, '/api/server/info', { headers: { 'skyroll-protocol': '1' } })).status).toBe(200);
-    expect((await request(server.url, '/api/auth/me', { headers: { 'skyroll-protocol': '0' } })).status).toBe(426);
+  it('answers 426 UPDATE_REQUIRED naming the client’s protocol, the accepted range and the server version', async () => {
+    for (const client of [PROTOCOL_MIN - 1, PROTOCOL_MAX + 98]) {
+      const res = await request(server.url, '/api/auth/me', { headers: { 'skyroll-protocol': String(client) } });
+      expect(res.status).toBe(426);
+      expect(res.body.error).toEqual({
+        code: 'UPDATE_REQUIRED',
+        message: `Update required: this client speaks protocol ${client}, and this server (Skyroll ${SKYROLL_VERSION}) supports protocols ${PROTOCOL_MIN} to ${PROTOCOL_MAX}`,
+        details: { client, min: PROTOCOL_MIN, max: PROTOCOL_MAX, serverVersion: SKYROLL_VERSION },
+      });
+      expect(UpdateRequiredDetails.safeParse(res.body.error.details).success).toBe(true);
+    }
+    const garbage = await request(server.url, '/api/server/info', { headers: { 'skyroll-protocol': 'banana' } });
+    expect(garbage.status).toBe(426);
+    expect(garbage.body.error.details).toMatchObject({ client: 'banana' });
+    expect((await request(server.url, '/api/server/info', { headers: { 'skyroll-protocol': String(PROTOCOL_MAX) } })).status).toBe(200);
+    // No header at all (a browser, curl) is accepted.
+    expect((await request(server.url, '/api/server/info')).status).toBe(200);
   });
 
   it('maps malformed JSON, oversized bodies, bad shapes and unknown routes to ErrorBody', async () => {

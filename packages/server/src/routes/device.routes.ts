@@ -1,4 +1,4 @@
-import { DeviceIdParams, DeviceSettings, DeviceSettingsPatch, DevicesResponse, ROUTES } from '@skyroll/protocol';
+import { DeviceHealthReport, DeviceIdParams, DeviceSettings, DeviceSettingsPatch, DevicesResponse, ROUTES } from '@skyroll/protocol';
 import { auth } from '../http/hooks.js';
 import type { DeviceService } from '../services/device.service.js';
 import type { Api } from './route-types.js';
@@ -19,5 +19,11 @@ export function deviceRoutes(app: Api, devices: DeviceService): void {
     '/api/devices/:id/settings',
     { schema: { tags, params: DeviceIdParams, body: DeviceSettingsPatch, response: { 200: DeviceSettings } } },
     async (req) => devices.updateSettings(auth(req), req.params.id, req.body),
+  );
+  app.put(ROUTES.myHealth, { schema: { tags, body: DeviceHealthReport } }, async (req, reply) =>
+    reply.status(204).send(await devices.reportHealth(auth(req), req.body)),
+  );
+  app.delete('/api/devices/:id', { schema: { tags, params: DeviceIdParams } }, async (req, reply) =>
+    reply.status(204).send(await devices.revoke(auth(req), req.params.id)),
   );
 }

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loginAgain, openEventStream, request, signupAndLogin, startTestServer, type TestServer } from '../testing/harness.js';
+import { loginAgain, openEventStream, request, signupAndLogin, startTestServer, within, type TestServer } from '../testing/harness.js';
 
 const DEFAULTS = { sync: true, mobileData: true, unlimitedUpdates: false, onlyWhenCharging: false, optimizeStorage: false };
 
@@ -70,11 +71,72 @@ describe('devices and their settings', () => {
         lastSeenAt: expect.any(Number),
         revoked: false,
         settings: { ...DEFAULTS, onlyWhenCharging: true },
+        health: null,
       },
-      { id: old.deviceId, name: 'old tablet', createdAt: expect.any(Number), lastSeenAt: expect.any(Number), revoked: true, settings: DEFAULTS },
+      {
+        id: old.deviceId,
+        name: 'old tablet',
+        createdAt: expect.any(Number),
+        lastSeenAt: expect.any(Number),
+        revoked: true,
+        settings: DEFAULTS,
+        health: null,
+      },
     ]);
     expect(Math.abs(list.body.devices[0].lastSeenAt - Date.now())).toBeLessThan(60_000);
     const other = await signupAndLogin(server.url, 'stranger');
     expect((await request(server.url, '/api/devices', { token: other.token })).body.devices.map((d: any) => d.id)).toEqual([other.deviceId]);
+  });
+
+  it('signs a device out from another one: its token gets 401 "signed out" at once, its stream ends, the others go on', async () => {
+    const phone = await signupAndLogin(server.url, 'phone');
+    const laptop = await loginAgain(server.url, phone.email, 'laptop');
+    const laptopStream = await fetch(`${server.url}/api/events`, { headers: { authorization: `Bearer ${laptop.token}` } });
+    const streamEnded = laptopStream.text();
+
+    const before = Date.now();
+    const revoke = await request(server.url, `/api/devices/${laptop.deviceId}`, { method: 'DELETE', token: phone.token });
+    expect(revoke.status).toBe(204);
+    await within(1000, streamEnded, 'the revoked device’s event stream to end');
+
+    const refused = await request(server.url, '/api/auth/me', { token: laptop.token });
+    expect(refused.status).toBe(401);
+    expect(refused.body.error).toEqual({
+      code: 'UNAUTHORIZED',
+      message: 'This device was signed out of the account',
+      details: { revoked: true, revokedAt: expect.any(Number) },
+    });
+    const { revokedAt } = refused.body.error.details;
+    expect(revokedAt).toBeGreaterThanOrEqual(before);
+    expect(revokedAt).toBeLessThanOrEqual(Date.now());
+    expect((await request(server.url, '/api/events', { token: laptop.token })).status).toBe(401);
+
+    expect((await request(server.url, '/api/auth/me', { token: phone.token })).status).toBe(200);
+    const list = await request(server.url, '/api/devices', { token: phone.token });
+    expect(list.body.devices.map((d: any) => [d.name, d.revoked])).toEqual([['phone', false], ['laptop', true]]);
+
+    // Again: still 204, and the first sign-out time stands.
+    expect((await request(server.url, `/api/devices/${laptop.deviceId}`, { method: 'DELETE', token: phone.token })).status).toBe(204);
+    expect((await request(server.url, '/api/auth/me', { token: laptop.token })).body.error.details.revokedAt).toBe(revokedAt);
+
+    // A token the server never issued stays a plain 401.
+    const unknown = await request(server.url, '/api/auth/me', { token: 'not-a-token' });
+    expect(unknown.status).toBe(401);
+    expect(unknown.body.error).toEqual({ code: 'UNAUTHORIZED', message: expect.any(String) });
+  });
+
+  it('hides another account’s and unknown devices (404), refuses a malformed id (400), and lets a device sign itself out', async () => {
+    const alice = await signupAndLogin(server.url, 'alice-phone');
+    const bob = await signupAndLogin(server.url, 'bob-phone');
+    for (const id of [bob.deviceId, randomUUID()]) {
+      const res = await request(server.url, `/api/devices/${id}`, { method: 'DELETE', token: alice.token });
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe('NOT_FOUND');
+    }
+    expect((await request(server.url, '/api/auth/me', { token: bob.token })).status).toBe(200);
+    expect((await request(server.url, '/api/devices/not-a-uuid', { method: 'DELETE', token: alice.token })).status).toBe(400);
+
+    expect((await request(server.url, `/api/devices/${alice.deviceId}`, { method: 'DELETE', token: alice.token })).status).toBe(204);
+    expect((await request(server.url, '/api/auth/me', { token: alice.token })).body.error.details.revoked).toBe(true);
   });
 });

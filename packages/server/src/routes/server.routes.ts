@@ -1,11 +1,13 @@
-import { PROTOCOL_MAX, PROTOCOL_MIN, ROUTES, SKYROLL_VERSION, ServerInfo } from '@skyroll/protocol';
+import { ROUTES, SKYROLL_VERSION, ServerInfo } from '@skyroll/protocol';
+import type { ProtocolRange } from '../config.js';
 import type { Api } from './route-types.js';
 
-export function serverRoutes(app: Api): void {
+export function serverRoutes(app: Api, protocol: ProtocolRange): void {
   app.get(
     ROUTES.info,
     { config: { public: true }, schema: { tags: ['server'], response: { 200: ServerInfo } } },
-    async () => ({ name: 'skyroll' as const, version: SKYROLL_VERSION, protocol: { min: PROTOCOL_MIN, max: PROTOCOL_MAX } }),
+    // This server ships with the agent of its own version: the newest one it knows of.
+    async () => ({ name: 'skyroll' as const, version: SKYROLL_VERSION, protocol: { ...protocol }, latestAgentVersion: SKYROLL_VERSION }),
   );
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 }

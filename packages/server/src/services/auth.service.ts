@@ -2,10 +2,13 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { SkyrollError } from '@skyroll/protocol';
 import type { Clock } from '../config.js';
+import type { EventBus } from '../events/event-bus.js';
 import type { Repositories } from '../repositories/repositories.js';
 
 /** last_seen_at is written at most this often per device: one write a minute, not one per request. */
 const LAST_SEEN_RESOLUTION_MS = 60_000;
+
+const REVOKED_MESSAGE = 'This device was signed out of the account';
 
 /** Who is calling: a signed-in device of an account. Every library operation is scoped to it. */
 export interface Auth {
@@ -28,6 +31,7 @@ let dummyHash: Promise<string> | undefined;
 export class AuthService {
   constructor(
     private readonly repos: Repositories,
+    private readonly events: EventBus,
     private readonly defaults: AccountDefaults,
     private readonly clock: Clock = Date.now,
   ) {}
@@ -73,15 +77,23 @@ export class AuthService {
     return { accountId: account.id, email: account.email, deviceId, token };
   }
 
+  /** Like revoking the device from another one: its token and its open event streams stop at once. */
   async logout(auth: Auth): Promise<void> {
-    await this.repos.devices.revoke(auth.deviceId, this.clock());
+    await this.repos.devices.revoke(auth.accountId, auth.deviceId, this.clock());
+    this.events.publish(auth.accountId, { type: 'revoked', data: { deviceId: auth.deviceId } });
   }
 
-  /** The device a bearer token belongs to; UNAUTHORIZED when missing, unknown or revoked. */
+  /**
+   * The device a bearer token belongs to; UNAUTHORIZED when missing, unknown or revoked. Only the
+   * token's holder learns it was revoked (and when): they can say "signed out" instead of "bad token".
+   */
   async authenticate(token: string | undefined): Promise<Auth> {
     if (!token) throw new SkyrollError('UNAUTHORIZED');
-    const device = await this.repos.devices.findActiveByTokenHash(hashToken(token));
+    const device = await this.repos.devices.findByTokenHash(hashToken(token));
     if (!device) throw new SkyrollError('UNAUTHORIZED');
+    if (device.revokedAt !== null) {
+      throw new SkyrollError('UNAUTHORIZED', REVOKED_MESSAGE, { revoked: true, revokedAt: device.revokedAt });
+    }
     const now = this.clock();
     if (device.lastSeenAt === null || now - device.lastSeenAt >= LAST_SEEN_RESOLUTION_MS) {
       await this.repos.devices.touch(device.deviceId, now, LAST_SEEN_RESOLUTION_MS);

@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely';
 import * as initial from './0001-initial.js';
 import * as devicesPlansJobs from './0002-devices-plans-jobs.js';
+import * as deviceHealth from './0003-device-health.js';
 
 /** Migrations as code, in order; names never change once released. */
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-devices-plans-jobs': devicesPlansJobs,
+  '0003-device-health': deviceHealth,
 };
