@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAccountCommands } from './cli/account.command.js';
+import { registerDoctorCommand } from './cli/doctor.command.js';
 import { registerFetchCommand } from './cli/fetch.command.js';
 import { registerPauseCommands } from './cli/pause.command.js';
 import { registerSettingsCommand } from './cli/settings.command.js';
@@ -13,6 +14,7 @@ export function registerAgentCommands(program: Command): void {
   registerAccountCommands(program);
   registerSyncCommand(program);
   registerStatusCommand(program);
+  registerDoctorCommand(program);
   registerTrashCommand(program);
   registerPauseCommands(program);
   registerSettingsCommand(program);

@@ -44,4 +44,19 @@ describe('statusReport', () => {
     expect(text.split('\n')).toHaveLength(5);
     expect(text).toMatch(/1 synced, 1 pending, 1 blocked, 1 failed$/);
   });
+
+  it('lists files the agent has not seen yet as pending uploads', () => {
+    const report = statusReport({ syncedPaths: ['b.jpg'], items, unseenPaths: ['b.jpg', 'c/new.jpg', 'a/new.jpg'] });
+    expect(report.items.find((i) => i.path === 'c/new.jpg')).toMatchObject({ state: 'pending', reason: null });
+    expect(report.items.find((i) => i.path === 'b.jpg')?.state).toBe('synced');
+    expect(report.summary.pending).toBe(2);
+  });
+
+  it('with no agent running, waiting items wait on the agent; items blocked for a cause keep it', () => {
+    const report = statusReport({ syncedPaths: [], items, unseenPaths: ['c/new.jpg'], agentAbsent: { detail: 'start it' } });
+    expect(report.items.find((i) => i.path === 'c/new.jpg')).toMatchObject({ state: 'pending', reason: 'agent', detail: 'start it' });
+    expect(report.items.find((i) => i.path === 'a/new.jpg')).toMatchObject({ state: 'pending', reason: 'agent' });
+    expect(report.items.find((i) => i.path === 'a/big.mov')).toMatchObject({ state: 'blocked', reason: 'cloud-storage' });
+    expect(report.items.find((i) => i.path === 'bad.jpg')).toMatchObject({ state: 'failed', reason: 'agent', detail: 'The file is damaged' });
+  });
 });

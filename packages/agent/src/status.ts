@@ -22,6 +22,10 @@ export interface StatusInput {
   optimizedPaths?: string[];
   /** Only this path (a file, or a folder and what it holds), relative to the synced folder. */
   under?: string;
+  /** Files in the folder the agent has not seen yet (added while it was not running). */
+  unseenPaths?: string[];
+  /** When no agent is there to move waiting items: why, with the fix (they wait on reason `agent`). */
+  agentAbsent?: { detail: string };
 }
 
 export function statusReport(input: StatusInput): StatusReport {
@@ -30,14 +34,17 @@ export function statusReport(input: StatusInput): StatusReport {
   for (const path of input.optimizedPaths ?? []) {
     if (byPath.has(path)) byPath.set(path, { path, state: 'optimized', reason: null, detail: 'the original is in the cloud (skyroll fetch PATH brings it back)' });
   }
-  for (const item of input.items) {
+  for (const path of input.unseenPaths ?? []) {
+    if (!byPath.has(path)) byPath.set(path, { path, state: 'pending', reason: null, detail: 'new: not uploaded yet' });
+  }
+  for (const item of input.items) byPath.set(item.path, { path: item.path, state: item.state, reason: item.reason, detail: item.detail });
+  for (const [path, item] of byPath) {
     const waiting = item.state === 'pending' || item.state === 'uploading' || item.state === 'downloading';
-    byPath.set(
-      item.path,
-      input.paused && waiting
-        ? { path: item.path, state: 'blocked', reason: 'sync-enabled', detail: input.paused.detail }
-        : { path: item.path, state: item.state, reason: item.reason, detail: item.detail },
-    );
+    if (!waiting) continue;
+    if (input.paused) byPath.set(path, { path, state: 'blocked', reason: 'sync-enabled', detail: input.paused.detail });
+    else if (input.agentAbsent && (item.reason === null || item.reason === 'agent')) {
+      byPath.set(path, { path, state: 'pending', reason: 'agent', detail: input.agentAbsent.detail });
+    }
   }
   const under = input.under?.replace(/\/+$/, '');
   const items = [...byPath.values()]

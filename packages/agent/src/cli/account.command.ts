@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { hostname } from 'node:os';
+import { folderAccount, mismatchDetail } from '../sync/folder.js';
 import { ApiClient } from '../transfer/api-client.js';
 import { deviceCommand, readStdin, usageError, withState, type StateOption } from './command.js';
 
@@ -42,6 +43,11 @@ export function registerAccountCommands(program: Command): void {
           state.meta.setLogin({ server, token: login.token, accountId: login.accountId, deviceId: login.deviceId, email: login.email });
         });
         console.log(`Signed in as ${login.email} (device ${opts.device}, id ${login.deviceId}).`);
+        const folder = state.meta.folder();
+        const owner = folder ? folderAccount(state, folder) : undefined;
+        if (folder && owner && owner.accountId !== login.accountId) {
+          console.error(`Warning: ${mismatchDetail(owner, state.meta.login()!, folder)}.`);
+        }
       }),
     );
 }

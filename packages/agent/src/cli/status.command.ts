@@ -3,6 +3,8 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { existsSync, realpathSync } from 'node:fs';
 import { formatStatus, statusReport } from '../status.js';
 import type { AgentState } from '../state/state.js';
+import { absentAgentDetail, presenceOf } from '../health/presence.js';
+import { unseenFiles } from '../health/unseen.js';
 import { deviceCommand, withState, type StateOption } from './command.js';
 
 export function registerStatusCommand(program: Command): void {
@@ -12,14 +14,21 @@ export function registerStatusCommand(program: Command): void {
     .action((path: string | undefined, opts: StateOption & { json?: boolean }) =>
       withState(opts, async (state) => {
         const until = state.meta.pausedUntil();
+        const folder = state.meta.folder();
+        const absent = absentAgentDetail(presenceOf(state), folder);
         const report = statusReport({
           syncedPaths: state.base.all().map((b) => b.path),
           items: state.items.all(),
           optimizedPaths: state.placeholders.all().map((p) => p.path),
           paused: until ? { detail: `sync is paused ${until === Infinity ? 'until resumed' : `until ${new Date(until).toISOString()}`}; run skyroll resume` } : undefined,
           under: path === undefined ? undefined : relativeToFolder(state, path),
+          unseenPaths: (await unseenFiles(state, folder)).map((f) => f.path),
+          agentAbsent: absent ? { detail: absent } : undefined,
         });
-        console.log(opts.json ? JSON.stringify(report, null, 2) : formatStatus(report));
+        if (opts.json) return console.log(JSON.stringify(report, null, 2));
+        const waiting = report.summary.pending + report.summary.blocked;
+        if (absent && waiting > 0) console.log(`Not syncing: ${absent}.\n`);
+        console.log(formatStatus(report));
       }),
     );
 }

@@ -9,6 +9,7 @@ import { deviceCommand, signedInApi, withState, type StateOption } from './comma
 interface SyncOptions extends StateOption {
   once?: boolean;
   confirmDeletions?: boolean;
+  adoptFolder?: boolean;
 }
 
 export function registerSyncCommand(program: Command): void {
@@ -16,12 +17,13 @@ export function registerSyncCommand(program: Command): void {
     .argument('<dir>', 'the folder to sync (one folder per state folder)')
     .option('--once', 'converge, then exit: 0 when in sync (failures are warnings), 3 when anything is blocked')
     .option('--confirm-deletions', 'propagate a mass deletion held back by the safety check')
+    .option('--adopt-folder', "make the folder part of the signed-in account's library (it was first synced with another account)")
     .action(async (dir: string, opts: SyncOptions) => {
       const code = await withState(opts, async (state): Promise<number> => {
         // Loaded here: the other commands start faster without the engine, watcher and tus.
         const [{ syncForever, syncOnce }, { createProgress }] = await Promise.all([import('../sync/runner.js'), import('../sync/progress.js')]);
         const api = signedInApi(state);
-        const folder = bindFolder(state, dir);
+        const folder = bindFolder(state, dir, { adopt: Boolean(opts.adoptFolder) });
         const release = acquireAgentLock(state.dir);
         const log = new AgentLog(state.logPath);
         const engine = {

@@ -76,7 +76,7 @@ export function floorOf(world: World): number {
   return world.disk?.floorBytes ?? DISK_FLOOR_BYTES;
 }
 
-function powerVerdict(ctx: PolicyContext): Verdict {
+export function powerVerdict(ctx: PolicyContext): Verdict {
   const { power } = ctx.world;
   const onBattery = power.ac === false;
   if (power.lowPower) {

@@ -81,6 +81,18 @@ export async function scanFolder(root: string, cache: HashCacheRepository, optio
   return result;
 }
 
+/**
+ * What the folder holds that Skyroll would sync, by path and size, without hashing anything:
+ * how `status` and `doctor` find files a stopped agent has not seen yet.
+ */
+export async function listCandidates(root: string): Promise<({ path: string } & FileIdentity)[]> {
+  const files: ({ path: string } & FileIdentity)[] = [];
+  for await (const { path, stat } of walk(root, '')) {
+    if (!exclusionOf(path, Number(stat.size))) files.push({ path, ...identityOf(stat) });
+  }
+  return files;
+}
+
 /** Hashes a file, or returns undefined when its stat moved during the hash (still being written). */
 async function hashStable(root: string, path: string, id: FileIdentity): Promise<LocalFile | undefined> {
   const abs = join(root, path);

@@ -57,4 +57,7 @@ export const MIGRATIONS: string[] = [
     created_at INTEGER NOT NULL
   );
   CREATE INDEX placeholder_checksum ON placeholder (placeholder_checksum);`,
+  // What each waiting item would move, so health and doctor can weigh pending work.
+  `ALTER TABLE item ADD COLUMN transfer TEXT;
+  ALTER TABLE item ADD COLUMN bytes INTEGER;`,
 ];

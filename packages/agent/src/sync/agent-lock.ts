@@ -27,11 +27,31 @@ export function acquireAgentLock(stateDir: string): () => void {
   throw new AgentError(`cannot lock the state folder ${stateDir}`);
 }
 
+/** The pid of the agent holding the state folder's lock, if one is alive. */
+export function runningAgentPid(stateDir: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(join(stateDir, 'agent.lock'), 'utf8'));
+    return pid && isAlive(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+    // A killed agent not yet reaped by its parent is a zombie: it answers signals but is gone.
+    return !isZombie(pid);
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
   }
 }

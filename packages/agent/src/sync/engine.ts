@@ -16,7 +16,7 @@ import type { AgentLog } from './agent-log.js';
 import type { SyncContext } from './context.js';
 import { applyPlan, transferKey } from './executor.js';
 import { failureOf, type Failure } from './failure.js';
-import { hasMarker, writeMarker } from './folder.js';
+import { accountMismatch, folderAccount, hasMarker, writeMarker } from './folder.js';
 import { pullJournal } from './journal.js';
 import { Optimizer } from './optimizer.js';
 import { PolicyGate } from './policy-gate.js';
@@ -54,6 +54,8 @@ export interface PassResult {
 
 /** How long a blocked or failed action waits before it is tried again (continuous mode). */
 const HOLD_MS = 60_000;
+/** A refusal of the whole device (signed out, update required) is asked again this often. */
+const FATAL_RETRY_MS = 60_000;
 
 export class SyncEngine {
   readonly queue: TransferQueue;
@@ -63,7 +65,13 @@ export class SyncEngine {
   /** Actions not to try again before a time (a blocked quota, a failed move…). */
   private readonly holds = new Map<string, { until: number; failure: Failure; attempts: number }>();
   private offline?: { until: number; failure: Failure; delay: number };
-  private fatal?: Failure;
+  private fatal?: { until: number; failure: Failure };
+  /** When an action last finished or a transfer last moved bytes (epoch ms): what shows a stuck agent. */
+  lastProgressAt: number | null = null;
+  /** What stopped the last pass as a whole (paused, offline, signed out…), if anything. */
+  lastStop?: Failure;
+  /** The last error an action met, for the device's health. */
+  lastError: { at: number; message: string } | null = null;
   private onSettled: () => void = () => {};
   /** Actions done by this engine, by kind (for the summary of `--once`). */
   readonly done = new Map<string, number>();
@@ -79,10 +87,18 @@ export class SyncEngine {
       api: options.api,
       log: options.log,
       limiter: options.limiter,
-      progress: options.progress,
+      progress: {
+        add: (bytes) => options.progress.add(bytes),
+        advance: (bytes) => {
+          this.lastProgressAt = Date.now();
+          options.progress.advance(bytes);
+        },
+        stop: () => options.progress.stop(),
+      },
       report: (action, failure) => this.report(action, failure),
       disk: (bytes) => this.gate.account(bytes),
       completed: (action) => {
+        this.lastProgressAt = Date.now();
         this.generation++;
         this.done.set(action.kind, (this.done.get(action.kind) ?? 0) + 1);
         this.holds.delete(actionKey(action));
@@ -112,7 +128,27 @@ export class SyncEngine {
   }
 
   get fatalFailure(): Failure | undefined {
-    return this.fatal;
+    return this.fatal?.failure;
+  }
+
+  /**
+   * Follows a `skyroll login` made while the agent runs: later requests go as the new device,
+   * and whatever the old sign-in was refused is tried again at once. True when it changed.
+   */
+  followLogin(): boolean {
+    const login = this.options.state.meta.login();
+    const { api, log } = this.options;
+    if (!login || (login.token === api.signedInWith && login.server === api.server)) return false;
+    api.useLogin(login.server, login.token);
+    this.fatal = undefined;
+    this.offline = undefined;
+    this.holds.clear();
+    log.write('login.changed', { email: login.email, deviceId: login.deviceId });
+    return true;
+  }
+
+  private setFatal(failure: Failure): void {
+    this.fatal = { until: Date.now() + FATAL_RETRY_MS, failure };
   }
 
   /** The outage the last pass or transfer met, while it lasts. */
@@ -133,15 +169,17 @@ export class SyncEngine {
   async pass({ pullJournal: pull = true, holdDeletions = false } = {}): Promise<PassResult> {
     const { state, folder, log } = this.options;
     const now = Date.now();
+    this.followLogin();
+    // A refused sign-in or protocol is asked again now and then (the server may have been updated).
+    if (this.fatal && !this.options.once && this.fatal.until <= now) this.fatal = undefined;
     const paused = state.meta.pausedUntil(now) > 0;
     if (paused) this.queue.abortAll();
     let world = await this.gate.world(now);
     const metadata = decide({ kind: 'metadata', bytes: 0 }, this.gate.context(world, now));
     const worldStop: Failure | undefined = !existsSync(folder)
       ? { state: 'blocked', reason: 'device-storage', detail: `the folder ${folder} is missing (unmounted or moved?)` }
-      : metadata.allowed
-        ? undefined
-        : { state: 'blocked', reason: metadata.reason, detail: metadata.detail };
+      : (accountMismatch(state, folder) ??
+        (metadata.allowed ? undefined : { state: 'blocked', reason: metadata.reason, detail: metadata.detail }));
     if (worldStop) this.queue.abortAll();
 
     let offline: Failure | undefined = this.offline && this.offline.until > now ? this.offline.failure : undefined;
@@ -158,7 +196,7 @@ export class SyncEngine {
         this.online();
       } catch (err) {
         const failure = failureOf(err);
-        if (failure.fatal) this.fatal = failure;
+        if (failure.fatal) this.setFatal(failure);
         else {
           offline = failure.offline ? failure : { ...failure, state: 'blocked', reason: 'connection' };
           this.setOffline(offline);
@@ -196,7 +234,8 @@ export class SyncEngine {
       { local: scan.files, busy: scan.busy, base, remote: state.remote.all(), failed: state.items.failures(), placeholders: state.placeholders.all() },
       { folder, markerPresent, confirmDeletions: confirm },
     );
-    const stop: Failure | undefined = paused ? pausedFailure(state.meta.pausedUntil(now)) : (worldStop ?? this.fatal ?? offline);
+    const stop: Failure | undefined = paused ? pausedFailure(state.meta.pausedUntil(now)) : (worldStop ?? this.fatal?.failure ?? offline);
+    this.lastStop = stop;
     // Each transfer against the rules (mobile data, power, free space): blocked ones wait.
     const ruled = new Map<Action, Failure>();
     /** On an optimizing device short of space, downloads come as previews rather than wait. */
@@ -222,9 +261,19 @@ export class SyncEngine {
       log.write('pass', { actions: countKinds(runnable), blocked: plan.blocked.length, scanMs: scannedAt - now, planMs: Date.now() - scannedAt });
       await applyPlan(this.ctx, runnable, this.queue, previews);
     }
-    if (confirm && !markerPresent && !stop) writeMarker(folder);
+    if (confirm && !markerPresent && !stop) writeMarker(folder, folderAccount(state, folder));
     const heldDeletions = holdDeletions ? plan.actions.filter((a) => a.kind === 'trash-remote' && !ruled.has(a)).length : 0;
-    return { stopped: stop, pulled, dispatched: runnable.length, busy: scan.busy.length, settleAt: scan.settleAt, heldDeletions, paused, offline: this.offline?.failure, fatal: this.fatal };
+    return {
+      stopped: stop,
+      pulled,
+      dispatched: runnable.length,
+      busy: scan.busy.length,
+      settleAt: scan.settleAt,
+      heldDeletions,
+      paused,
+      offline: this.offline?.failure,
+      fatal: this.fatal?.failure,
+    };
   }
 
   /** The status table after a pass: every action pending (or why not), exclusions, failures kept. */
@@ -253,18 +302,26 @@ export class SyncEngine {
       const current = state.items.get(action.path);
       const hold = this.holds.get(actionKey(action));
       const rule = stop ?? ruled.get(action);
-      if (rule) items.push({ path: action.path, state: 'blocked', reason: rule.reason, detail: rule.detail, checksum: null });
-      else if (this.inFlight(action) && current) items.push(current);
-      else if (hold && hold.until > now) items.push({ path: action.path, state: hold.failure.state, reason: hold.failure.reason, detail: hold.failure.detail, checksum: null });
-      else items.push({ path: action.path, state: 'pending', reason: null, detail: null, checksum: null });
+      const moves = this.transferOf(action);
+      if (rule) items.push({ path: action.path, state: 'blocked', reason: rule.reason, detail: rule.detail, checksum: null, ...moves });
+      else if (this.inFlight(action) && current) items.push({ ...current, ...moves });
+      else if (hold && hold.until > now) items.push({ path: action.path, state: hold.failure.state, reason: hold.failure.reason, detail: hold.failure.detail, checksum: null, ...moves });
+      else items.push({ path: action.path, state: 'pending', reason: null, detail: null, checksum: null, ...moves });
     }
     state.items.replaceAll(dedupe(items));
   }
 
+  /** Which way an action moves bytes, and how many (what health and doctor weigh). */
+  private transferOf(action: Action): Pick<Item, 'transfer' | 'bytes'> {
+    const work = PolicyGate.workOf(action, (id) => this.options.state.remote.size(id));
+    return work.kind === 'metadata' ? { transfer: null, bytes: null } : { transfer: work.kind, bytes: work.bytes };
+  }
+
   private report(action: Action, failure: Failure): void {
     const { state } = this.options;
-    if (failure.fatal) this.fatal = failure;
+    if (failure.fatal) this.setFatal(failure);
     if (failure.offline) this.setOffline(failure);
+    if (!failure.offline && failure.state !== 'pending') this.lastError = { at: Date.now(), message: `${action.path}: ${failure.detail}` };
     const permanent = failure.permanent === true && action.kind === 'upload';
     state.items.put({
       path: action.path,
@@ -272,6 +329,7 @@ export class SyncEngine {
       reason: failure.offline ? 'connection' : failure.reason,
       detail: failure.detail,
       checksum: permanent ? action.file.checksum : null,
+      ...this.transferOf(action),
     });
     if (permanent || failure.offline) return;
     const attempts = (this.holds.get(actionKey(action))?.attempts ?? 0) + 1;
@@ -295,6 +353,7 @@ export class SyncEngine {
   nextRetryIn(now = Date.now()): number | undefined {
     const times = [...this.holds.values()].map((h) => h.until).filter((t) => t > now && Number.isFinite(t));
     if (this.offline && this.offline.until > now) times.push(this.offline.until);
+    if (this.fatal && !this.options.once && this.fatal.until > now) times.push(this.fatal.until);
     return times.length ? Math.min(...times) - now : undefined;
   }
 

@@ -1,7 +1,7 @@
-import { QuotaExceededDetails, SkyrollError } from '@skyroll/protocol';
+import { QuotaExceededDetails, SKYROLL_VERSION, SkyrollError, UpdateRequiredDetails } from '@skyroll/protocol';
 import { formatBytes } from '../policy/rules.js';
 import type { ItemState, Reason } from '../state/item.repository.js';
-import { OfflineError } from '../transfer/api-client.js';
+import { OfflineError, agentProtocol } from '../transfer/api-client.js';
 
 export interface Failure {
   state: Extract<ItemState, 'blocked' | 'failed' | 'pending'>;
@@ -31,9 +31,9 @@ export function failureOf(err: unknown): Failure {
       case 'QUOTA_EXCEEDED':
         return { state: 'blocked', reason: 'cloud-storage', detail: quotaDetail(err) };
       case 'UPDATE_REQUIRED':
-        return { state: 'blocked', reason: 'version', detail: `${err.message}: update Skyroll`, fatal: true };
+        return { state: 'blocked', reason: 'version', detail: updateRequiredDetail(err), fatal: true };
       case 'UNAUTHORIZED':
-        return { state: 'blocked', reason: 'account', detail: `${err.message}: run skyroll login`, fatal: true };
+        return { state: 'blocked', reason: 'account', detail: signedOutDetail(err), fatal: true };
       case 'CHECKSUM_MISMATCH':
       case 'BLOB_MISSING':
         return { state: 'pending', reason: null, detail: err.message, retrySoon: true };
@@ -47,6 +47,21 @@ export function failureOf(err: unknown): Failure {
   const e = err as NodeJS.ErrnoException;
   if (e?.code === 'ENOSPC' || e?.code === 'EDQUOT') return { state: 'blocked', reason: 'device-storage', detail: 'the device is out of space' };
   return { state: 'failed', reason: 'agent', detail: e?.message ?? String(err) };
+}
+
+/** "Update required", plainly, with the versions on both sides. */
+export function updateRequiredDetail(err: SkyrollError): string {
+  const d = UpdateRequiredDetails.safeParse(err.details);
+  const range = d.success ? `the server (Skyroll ${d.data.serverVersion}) accepts protocol ${d.data.min === d.data.max ? d.data.min : `${d.data.min} to ${d.data.max}`}` : err.message;
+  return `Update required: this Skyroll (${SKYROLL_VERSION}) speaks protocol ${agentProtocol()}, and ${range}. Update Skyroll on this device, then start skyroll sync again`;
+}
+
+/** A token the server no longer accepts: revoked from another device, or unknown. */
+export function signedOutDetail(err: SkyrollError): string {
+  const revoked = (err.details as { revoked?: unknown } | undefined)?.revoked === true;
+  return revoked
+    ? 'This device was signed out of the account (revoked from another device): sign in again with skyroll login'
+    : `The server no longer accepts this device's sign-in (${err.message}): sign in again with skyroll login`;
 }
 
 /** What to free, or which plan fits, from a 507's details; retried when storage changes. */

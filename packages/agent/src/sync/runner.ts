@@ -6,6 +6,7 @@ import { followJournalPokes } from '../transfer/journal-events.js';
 import { BUSY_RETRY_MS, SyncEngine, type EngineOptions } from './engine.js';
 import { applySettings, refreshSettings } from './device-settings.js';
 import { PolicyGate } from './policy-gate.js';
+import { Heartbeat } from '../health/heartbeat.js';
 
 /** A slow safety net: a full rescan even when no event said anything changed. */
 const RESCAN_MS = 5 * 60_000;
@@ -29,6 +30,8 @@ export async function syncOnce(options: EngineOptions): Promise<OnceResult> {
   const engine = new SyncEngine(options);
   const { state, log } = options;
   log.write('sync.start', { folder: options.folder, once: true });
+  const heartbeat = heartbeatOf(engine, options);
+  heartbeat.start();
   await refreshSettings(options.api, state, log);
   let stopped: Failure | undefined;
   let outages = 0;
@@ -57,6 +60,8 @@ export async function syncOnce(options: EngineOptions): Promise<OnceResult> {
     // A transfer may have met an outage or a sign-out after the last pass began.
     stopped ??= engine.fatalFailure ?? engine.offlineFailure;
   } finally {
+    heartbeat.stop();
+    heartbeat.beat();
     options.progress.stop();
   }
   const items = state.items.all();
@@ -71,6 +76,9 @@ export async function syncForever(options: EngineOptions, signal: AbortSignal): 
   const engine = new SyncEngine(options);
   const { state, log, api, folder } = options;
   log.write('sync.start', { folder, once: false });
+  engine.followLogin();
+  const heartbeat = heartbeatOf(engine, options);
+  heartbeat.start();
   await refreshSettings(api, state, log);
 
   let dirty = true;
@@ -96,42 +104,44 @@ export async function syncForever(options: EngineOptions, signal: AbortSignal): 
   /** Settings and "Sync Now" as the state holds them (the CLI writes them too). */
   const localPolicy = () => JSON.stringify([state.meta.settings(), state.meta.overrideUntil() > 0]);
   let policySeen = localPolicy();
-  const events = new AbortController();
-  void followJournalPokes(
-    api,
-    {
-      onPoke: (head) => {
-        engine.online();
-        if (head > state.meta.cursor()) {
-          remoteDirty = true;
-          poke();
-        }
-      },
-      onConnection: (connected, err) => {
-        log.write('events.connection', { connected, ...(err ? { error: String((err as Error).message ?? err) } : {}) });
-        streaming = connected;
-        remoteDirty = true;
-        if (connected) {
+  let events = new AbortController();
+  const follow = () =>
+    void followJournalPokes(
+      api,
+      {
+        onPoke: (head) => {
           engine.online();
-          // Settings may have changed while the stream was down.
-          void refreshSettings(api, state, log).then(poke);
+          if (head > state.meta.cursor()) {
+            remoteDirty = true;
+            poke();
+          }
+        },
+        onConnection: (connected, err) => {
+          log.write('events.connection', { connected, ...(err ? { error: String((err as Error).message ?? err) } : {}) });
+          streaming = connected;
+          remoteDirty = true;
+          if (connected) {
+            engine.online();
+            // Settings may have changed while the stream was down.
+            void refreshSettings(api, state, log).then(poke);
+            poke();
+          }
+        },
+        onSettings: (deviceId, settings) => {
+          if (deviceId !== state.meta.login()?.deviceId) return;
+          if (!applySettings(state, log, settings)) return;
+          policySeen = localPolicy();
           poke();
-        }
+        },
+        onAccount: (storage) => {
+          // A bigger plan or an emptied trash: uploads waiting for cloud storage try again now.
+          log.write('storage.changed', { usedBytes: storage.usedBytes, quotaBytes: storage.quotaBytes, plan: storage.plan });
+          if (engine.releaseHolds('cloud-storage') > 0) poke();
+        },
       },
-      onSettings: (deviceId, settings) => {
-        if (deviceId !== state.meta.login()?.deviceId) return;
-        if (!applySettings(state, log, settings)) return;
-        policySeen = localPolicy();
-        poke();
-      },
-      onAccount: (storage) => {
-        // A bigger plan or an emptied trash: uploads waiting for cloud storage try again now.
-        log.write('storage.changed', { usedBytes: storage.usedBytes, quotaBytes: storage.quotaBytes, plan: storage.plan });
-        if (engine.releaseHolds('cloud-storage') > 0) poke();
-      },
-    },
-    events.signal,
-  );
+      events.signal,
+    );
+  follow();
   let wasPaused = state.meta.pausedUntil() > 0;
   let worldSeen = '';
   const pausePoll = setInterval(() => {
@@ -148,6 +158,14 @@ export async function syncForever(options: EngineOptions, signal: AbortSignal): 
     if (policy !== policySeen) {
       policySeen = policy;
       log.write('policy.changed', { settings: state.meta.settings(), syncNowUntil: state.meta.overrideUntil() || null });
+      poke();
+    }
+    if (engine.followLogin()) {
+      // Signed in again (another account, or the same one after a revocation): a new event stream.
+      events.abort();
+      events = new AbortController();
+      follow();
+      remoteDirty = true;
       poke();
     }
     const paused = state.meta.pausedUntil() > 0;
@@ -173,6 +191,8 @@ export async function syncForever(options: EngineOptions, signal: AbortSignal): 
         try {
           const quietFor = Date.now() - lastLocalChange;
           const result = await engine.pass({ pullJournal, holdDeletions: quietFor < DELETION_SETTLE_MS });
+          sayStop(result.stopped);
+          heartbeat.beat();
           if (result.heldDeletions > 0) setTimeout(poke, DELETION_SETTLE_MS - quietFor + 10);
           if (pullJournal && !result.pulled) remoteDirty = true;
           if (result.busy > 0) setTimeout(poke, Math.max(5, (result.settleAt ?? Date.now() + BUSY_RETRY_MS) - Date.now() + 2));
@@ -192,6 +212,7 @@ export async function syncForever(options: EngineOptions, signal: AbortSignal): 
       wake = undefined;
     }
   } finally {
+    heartbeat.stop();
     clearInterval(pausePoll);
     clearInterval(rescan);
     events.abort();
@@ -200,6 +221,28 @@ export async function syncForever(options: EngineOptions, signal: AbortSignal): 
     options.progress.stop();
     log.write('sync.stop');
   }
+}
+
+function heartbeatOf(engine: SyncEngine, options: EngineOptions): Heartbeat {
+  return new Heartbeat(options.state, options.api, options.log, {
+    get lastProgressAt() {
+      return engine.lastProgressAt;
+    },
+    get lastError() {
+      return engine.lastError;
+    },
+    stop: () => engine.lastStop,
+  });
+}
+
+let said: string | undefined;
+/** A running agent says plainly, once, when the whole device stops syncing and when it starts again. */
+function sayStop(stop: Failure | undefined): void {
+  const text = stop ? `${stop.reason ?? 'waiting'}: ${stop.detail}` : undefined;
+  if (text === said) return;
+  if (stop) console.error(`Not syncing (${text})`);
+  else if (said) console.error('Syncing again.');
+  said = text;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -5,7 +5,10 @@ import {
   CheckResponse,
   CommitResponse,
   DeviceSettings,
+  DevicesResponse,
   ERRORS,
+  MeResponse,
+  ServerInfo,
   JournalPage,
   LoginResponse,
   PROTOCOL_HEADER,
@@ -16,6 +19,7 @@ import {
   SkyrollError,
   StorageDetails,
   isErrorCode,
+  type DeviceHealthReport,
   type DeviceSettingsPatch,
   type ErrorCode,
 } from '@skyroll/protocol';
@@ -42,16 +46,35 @@ export interface CommitInput {
   replaces?: { assetId: string; checksum: string };
 }
 
+/**
+ * The protocol this agent speaks. SKYROLL_PROTOCOL_VERSION makes it claim another one: how the
+ * tests play an agent older (or newer) than the server's range.
+ */
+export function agentProtocol(): number {
+  const claimed = process.env.SKYROLL_PROTOCOL_VERSION;
+  return claimed !== undefined && /^\d+$/.test(claimed) ? Number(claimed) : PROTOCOL_VERSION;
+}
+
 export class ApiClient {
   constructor(
-    readonly server: string,
-    private readonly token?: string,
+    public server: string,
+    private token?: string,
   ) {}
+
+  /** A `skyroll login` while the agent runs: later requests go as the new device. */
+  useLogin(server: string, token: string): void {
+    this.server = server;
+    this.token = token;
+  }
+
+  get signedInWith(): string | undefined {
+    return this.token;
+  }
 
   /** Headers every request carries (also used by the tus uploads). */
   headers(): Record<string, string> {
     return {
-      [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
+      [PROTOCOL_HEADER]: String(agentProtocol()),
       ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
     };
   }
@@ -66,6 +89,26 @@ export class ApiClient {
 
   login(email: string, password: string, deviceName: string) {
     return this.json('POST', ROUTES.login, LoginResponse, { email, password, deviceName });
+  }
+
+  info() {
+    return this.json('GET', ROUTES.info, ServerInfo);
+  }
+
+  me() {
+    return this.json('GET', ROUTES.me, MeResponse);
+  }
+
+  devices() {
+    return this.json('GET', ROUTES.devices, DevicesResponse);
+  }
+
+  async revokeDevice(deviceId: string): Promise<void> {
+    await this.send('DELETE', ROUTES.device(deviceId));
+  }
+
+  async reportHealth(report: DeviceHealthReport): Promise<void> {
+    await this.send('PUT', ROUTES.myHealth, report, { signal: AbortSignal.timeout(10_000) });
   }
 
   check(checksums: string[]) {
