@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAccountCommands } from './cli/account.command.js';
+import { registerDevicesCommand } from './cli/devices.command.js';
 import { registerDoctorCommand } from './cli/doctor.command.js';
 import { registerFetchCommand } from './cli/fetch.command.js';
 import { registerPauseCommands } from './cli/pause.command.js';
@@ -15,6 +16,7 @@ export function registerAgentCommands(program: Command): void {
   registerSyncCommand(program);
   registerStatusCommand(program);
   registerDoctorCommand(program);
+  registerDevicesCommand(program);
   registerTrashCommand(program);
   registerPauseCommands(program);
   registerSettingsCommand(program);
