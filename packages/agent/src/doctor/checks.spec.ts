@@ -766,6 +766,18 @@ describe('runChecks: one situation, one check', () => {
   });
 });
 
+describe('runChecks: two situations at once', () => {
+  it('deletions held back while the agent is stopped: held deletions are not work waiting on the agent', () => {
+    const facts = healthyFacts();
+    facts.presence = { kind: 'not-running', heartbeat: undefined };
+    facts.items = [item('a.jpg', { state: 'blocked', reason: 'mass-delete', detail: '300 of 400 files disappeared at once' })];
+    const checks = Object.fromEntries(runChecks(facts).checks.map((c) => [c.id, c]));
+    expect(checks['mass-delete'].status).toBe('fail');
+    // The stopped agent is worth a warning, as with nothing waiting: the deletion waits on the user, not the agent.
+    expect(checks.agent).toMatchObject({ status: 'warn', summary: expect.stringContaining('nothing waits now') });
+  });
+});
+
 describe('compareVersions', () => {
   it.each([
     { a: '0.1.0', b: '0.1.0', expected: 0 },

@@ -13,7 +13,7 @@ import {
 } from '@skyroll/protocol';
 import type { z } from 'zod';
 import type { Presence } from '../health/presence.js';
-import { formatBytes, floorOf, powerVerdict, SMALL_ORIGINAL_BYTES } from '../policy/rules.js';
+import { formatBytes, floorOf, LOW_BATTERY_PERCENT, powerVerdict, SMALL_ORIGINAL_BYTES } from '../policy/rules.js';
 import type { World } from '../policy/world.js';
 import type { Item } from '../state/item.repository.js';
 import type { Login } from '../state/meta.repository.js';
@@ -87,8 +87,9 @@ function blockedBy(f: DoctorFacts, reason: Reason): Item[] {
   return f.items.filter((i) => i.state === 'blocked' && i.reason === reason);
 }
 
+/** Items waiting to move; deletions held by the safety check wait on the person, not on sync. */
 function waitingItems(f: DoctorFacts): Item[] {
-  return f.items.filter((i) => WAITING.has(i.state));
+  return f.items.filter((i) => WAITING.has(i.state) && i.reason !== 'mass-delete');
 }
 
 function bytesOf(items: Item[], transfer: 'upload' | 'download'): number {
@@ -97,6 +98,18 @@ function bytesOf(items: Item[], transfer: 'upload' | 'download'): number {
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** "1 item waits", "3 items wait". */
+function waits(n: number, word: string): string {
+  return `${plural(n, word)} wait${n === 1 ? 's' : ''}`;
+}
+
+/** Why a check that needs the server cannot run. */
+function unasked(f: DoctorFacts): string {
+  if (!f.login) return 'this device is not signed in';
+  if (updateRequired(f)) return 'update required';
+  return reachable(f) ? 'the server did not answer' : 'the server cannot be reached';
 }
 
 function loginCommand(f: DoctorFacts, email = f.login?.email ?? 'EMAIL'): string {
@@ -129,7 +142,7 @@ function account(f: DoctorFacts): Check {
     return fail(id, mismatchSummary(f.owner, f.login), mismatchFix(f.owner, f.login, f.folder));
   }
   const me = f.me;
-  if (!me || updateRequired(f)) return skip(id, `Signed in as ${f.login.email}; the sign-in cannot be verified now (${reachable(f) ? 'update required' : 'the server cannot be reached'})`);
+  if (!me || updateRequired(f)) return skip(id, `Signed in as ${f.login.email}; the sign-in cannot be verified now (${unasked(f)})`);
   if (!me.ok) {
     if (me.code === 'UNAUTHORIZED') {
       const revoked = me.details?.revoked === true;
@@ -186,7 +199,7 @@ function mobileData(f: DoctorFacts): Check {
   if (cellular && !f.settings.mobileData) {
     return fail(
       id,
-      `On ${where} with mobile-data sync off${waiting ? `: ${plural(waiting, 'item')} wait for Wi-Fi` : ''}`,
+      `On ${where} with mobile-data sync off${waiting ? `: ${waits(waiting, 'item')} for Wi-Fi` : ''}`,
       'Join Wi-Fi, or allow mobile data: skyroll settings mobile-data on',
     );
   }
@@ -194,7 +207,7 @@ function mobileData(f: DoctorFacts): Check {
   if (limited.length > 0) {
     return fail(
       id,
-      `On ${where} with updates limited: ${plural(limited.length, 'original')} over ${SMALL_ORIGINAL_BYTES / 1024 / 1024} MB wait for Wi-Fi`,
+      `On ${where} with updates limited: ${plural(limited.length, 'original')} over ${SMALL_ORIGINAL_BYTES / 1024 / 1024} MB wait${limited.length === 1 ? 's' : ''} for Wi-Fi`,
       'Join Wi-Fi, or skyroll settings unlimited-updates on (or skyroll sync-now for an hour)',
     );
   }
@@ -205,7 +218,7 @@ function mobileData(f: DoctorFacts): Check {
 function cloudStorage(f: DoctorFacts): Check {
   const id = 'cloud-storage';
   const s = f.storage;
-  if (!s || !s.ok) return skip(id, `Cloud storage cannot be read now (${s ? s.message : reachable(f) ? 'update required' : 'the server cannot be reached'})`);
+  if (!s || !s.ok) return skip(id, `Cloud storage cannot be read now (${s && !updateRequired(f) ? s.message : unasked(f)})`);
   const { usedBytes, quotaBytes, plan } = s.value;
   const pending = bytesOf(waitingItems(f), 'upload') + f.unseen.reduce((sum, u) => sum + u.size, 0);
   const held = blockedBy(f, 'cloud-storage');
@@ -213,13 +226,15 @@ function cloudStorage(f: DoctorFacts): Check {
   const trash = s.value.breakdown.trash;
   const bigger = s.value.plans.filter((p) => p.quotaBytes >= usedBytes + pending && p.quotaBytes > quotaBytes).sort((a, b) => a.quotaBytes - b.quotaBytes)[0];
   const freeFix = () => {
-    const need = Math.max(usedBytes + pending - quotaBytes, 1);
-    const parts = [`Free ${formatBytes(need)}${trash > 0 ? ` (skyroll trash empty frees ${formatBytes(trash)} in Recently Deleted)` : ''}`];
+    const over = usedBytes + pending - quotaBytes;
+    const emptyTrash = trash > 0 ? ` (skyroll trash empty frees ${formatBytes(trash)} in Recently Deleted)` : '';
+    const parts = [over > 0 ? `Free ${formatBytes(over)}${emptyTrash}` : `Free space before it fills${emptyTrash}`];
     parts.push(bigger ? `or move to the ${bigger.name} plan (${formatBytes(bigger.quotaBytes)})` : 'or choose a bigger plan');
-    return `${parts.join(', ')}; waiting uploads start by themselves (skyroll storage shows where the space goes)`;
+    const after = held.length > 0 || pending > 0 ? '; waiting uploads start by themselves' : '';
+    return `${parts.join(', ')}${after} (skyroll storage shows where the space goes)`;
   };
   if (held.length > 0 || usedBytes + pending > quotaBytes) {
-    const what = held.length > 0 ? `${plural(held.length, 'upload')} wait for space` : `${formatBytes(pending)} waiting to upload does not fit`;
+    const what = held.length > 0 ? `${waits(held.length, 'upload')} for space` : `${formatBytes(pending)} waiting to upload does not fit`;
     return fail(id, `Cloud storage is full: ${used}; ${what}`, freeFix());
   }
   if (usedBytes + pending > 0.9 * quotaBytes) return warn(id, `Cloud storage is nearly full: ${used}`, freeFix());
@@ -238,7 +253,7 @@ function deviceStorage(f: DoctorFacts): Check {
   const fix = f.settings.optimizeStorage
     ? 'Free space on the device: Optimize Storage is on, but there is nothing left it can replace by a small version'
     : 'Free space on the device, or turn on Optimize Storage (skyroll settings optimize-storage on) to keep small versions here and originals in the cloud';
-  if (held.length > 0) return fail(id, `Device storage is full: ${free}; ${plural(held.length, 'download')} wait for space`, fix);
+  if (held.length > 0) return fail(id, `Device storage is full: ${free}; ${waits(held.length, 'download')} for space`, fix);
   if (!f.settings.optimizeStorage && disk.freeBytes - downloads < floor) {
     return downloads > 0
       ? fail(id, `Device storage is too full for what is coming: ${free}; ${formatBytes(downloads)} waits to download`, fix)
@@ -256,7 +271,7 @@ function agent(f: DoctorFacts): Check {
   if (p.kind === 'not-running') {
     if (waiting > 0) {
       const unseen = f.unseen.length ? ` (${plural(f.unseen.length, 'new file')} not seen yet)` : '';
-      return fail(id, `The agent is not running, and ${plural(waiting, 'item')} wait${waiting === 1 ? 's' : ''}${unseen}`, `Start it: ${syncCommand(f)} resumes exactly where it stopped`);
+      return fail(id, `The agent is not running, and ${waits(waiting, 'item')}${unseen}`, `Start it: ${syncCommand(f)} resumes exactly where it stopped`);
     }
     return warn(id, 'The agent is not running (nothing waits now): new photos sync only while it runs', `Start it: ${syncCommand(f)}`);
   }
@@ -284,7 +299,7 @@ function version(f: DoctorFacts): Check {
     const range = d.success ? `the server (Skyroll ${d.data.serverVersion}) accepts protocol ${d.data.min === d.data.max ? d.data.min : `${d.data.min} to ${d.data.max}`}` : refused.message;
     return fail(id, `Update required: this Skyroll (${f.agentVersion}) speaks protocol ${f.protocol}, and ${range}`, `Update Skyroll on this device, then start it again (${syncCommand(f)})`);
   }
-  if (!f.info || !f.info.ok) return skip(id, `The server's versions cannot be read now (${f.info ? f.info.message : 'the server cannot be reached'})`);
+  if (!f.info || !f.info.ok) return skip(id, `The server's versions cannot be read now (${f.info ? f.info.message : unasked(f)})`);
   const info = f.info.value;
   if (f.protocol < info.protocol.min || f.protocol > info.protocol.max) {
     return fail(id, `Update required: this Skyroll speaks protocol ${f.protocol}; the server accepts ${info.protocol.min} to ${info.protocol.max}`, 'Update Skyroll on this device');
@@ -302,7 +317,8 @@ function power(f: DoctorFacts): Check {
   const verdict = powerVerdict({ settings: f.settings, world: f.world, now: f.now, pausedUntil: null, overrideUntil: null });
   if (verdict.allowed) return ok(id, `${capitalize(state)}${f.settings.onlyWhenCharging ? '; only-when-charging is on' : ''}`);
   if (f.overrideUntil > f.now) return ok(id, `${capitalize(state)}, but Sync Now lifts the power rules until ${new Date(f.overrideUntil).toISOString()}`);
-  const fix = f.settings.onlyWhenCharging && p.ac === false && !p.lowPower
+  const lowBattery = p.batteryPercent !== null && p.batteryPercent < LOW_BATTERY_PERCENT;
+  const fix = f.settings.onlyWhenCharging && p.ac === false && !p.lowPower && !lowBattery
     ? 'Plug in to charge, or skyroll settings only-when-charging off (skyroll sync-now syncs for an hour anyway)'
     : 'Plug in to charge (or leave power-saver mode); skyroll sync-now syncs for an hour anyway';
   return fail(id, `Sync waits for power: ${verdict.detail.replace(/:[^:]*$/, '')} (${state})`, fix);
