@@ -115,11 +115,29 @@ export function errorCode(body: unknown): string | undefined {
  * One HTTP request with the path sent exactly as given (fetch would resolve `..` and `%2e%2e`),
  * and a body that may be cut off by the server (an early 413) without losing the response.
  */
-export function rawHttp(
+export async function rawHttp(
   baseUrl: string,
   method: string,
   path: string,
   options: { headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<{ status: number; body: unknown; text: string }> {
+  // A server that answers early (413) and closes may do so while the body is still being
+  // written: the write fails before the answer is read. The answer is the same each time: ask again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await rawHttpOnce(baseUrl, method, path, options);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (attempt >= 5 || (code !== 'EPIPE' && code !== 'ECONNRESET')) throw err;
+    }
+  }
+}
+
+function rawHttpOnce(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { headers?: Record<string, string>; body?: string | Buffer },
 ): Promise<{ status: number; body: unknown; text: string }> {
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {

@@ -296,6 +296,16 @@ export class Agent {
     return this.output;
   }
 
+  /** The running agent's process id (undefined before the first start). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Sends `signal` to the running agent (e.g. SIGSTOP / SIGCONT for a hung agent); false if not running. */
+  signal(signal: NodeJS.Signals): boolean {
+    return this.running ? this.child!.kill(signal) : false;
+  }
+
   /** kill -9: no chance to clean up, as in a crash or a pulled battery. */
   async kill(): Promise<void> {
     if (this.child) await stopChild(this.child, 'SIGKILL');
