@@ -8,8 +8,8 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { destination, pino, type Logger } from 'pino';
 import { SKYROLL_VERSION } from '@skyroll/protocol';
 import type { ServerConfig } from './config.js';
-import { migrateToLatest, openSqliteDatabase } from './db/database.js';
-import { InProcessEventBus } from './events/event-bus.js';
+import { migrateToLatest, openDatabase } from './db/database.js';
+import { createEventBus } from './events/create-event-bus.js';
 import { JobQueue } from './jobs/job-queue.js';
 import { ConnectionTracker } from './http/connections.js';
 import { registerErrorHandling } from './http/errors.js';
@@ -33,7 +33,7 @@ import { JournalService } from './services/journal.service.js';
 import { PREVIEW_JOB, PreviewService } from './services/preview.service.js';
 import { TRASH_SWEEP_JOB, TrashService } from './services/trash.service.js';
 import { UploadService } from './services/upload.service.js';
-import { FsBlobStore } from './stores/fs-blob-store.js';
+import { createBlobStore } from './stores/create-blob-store.js';
 import { UploadStore } from './stores/upload-store.js';
 
 export function createLogger(level: string): Logger {
@@ -43,17 +43,14 @@ export function createLogger(level: string): Logger {
 
 /** Builds the whole server on one data folder (embedded default: SQLite + originals on disk). */
 export async function buildApp(config: ServerConfig, logger: Logger = createLogger(config.logLevel)): Promise<Api> {
-  for (const dir of Object.values(config.paths)) {
-    if (dir !== config.paths.database) await fsp.mkdir(dir, { recursive: true });
-  }
-  const db = openSqliteDatabase(config.paths.database);
+  for (const dir of [config.paths.uploads, config.paths.tmp]) await fsp.mkdir(dir, { recursive: true });
+  const db = await openDatabase(config.database);
   await migrateToLatest(db);
 
   const repos = new Repositories(db);
-  const blobStore = new FsBlobStore(config.paths.originals, config.paths.tmp);
-  await blobStore.init();
+  const blobStore = await createBlobStore(config.blobs, config.paths.tmp);
   const uploadStore = new UploadStore(config.paths.uploads, config.uploadExpiryMs);
-  const events = new InProcessEventBus();
+  const events = await createEventBus(config.database);
 
   const { clock, plans } = config;
   const jobs = new JobQueue(repos, config.jobs, clock, logger.child({ component: 'jobs' }));
@@ -130,6 +127,7 @@ export async function buildApp(config: ServerConfig, logger: Logger = createLogg
     clearInterval(expireUploads);
     await jobs.stop();
     await removeServerFile(config.serverFile, adminToken);
+    await events.close();
     await db.destroy();
   });
 

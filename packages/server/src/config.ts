@@ -65,8 +65,29 @@ export interface ServerConfig {
   eventsPingMs: number;
   /** Protocol versions accepted (`skyroll-protocol` header) and advertised (server info). */
   protocol: ProtocolRange;
+  /** Metadata, journal, jobs: the embedded SQLite file, or a PostgreSQL shared by replicas. */
+  database: DatabaseConfig;
+  /** Originals and derivatives: a folder (local, or a shared POSIX volume), or an S3 bucket. */
+  blobs: BlobsConfig;
+  /** `uploads`: unfinished tus uploads; shared by replicas (a shared volume) so any can resume one. */
   paths: { database: string; originals: string; uploads: string; tmp: string };
 }
+
+export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+export type BlobsConfig =
+  | { kind: 'fs'; dir: string }
+  | {
+      kind: 's3';
+      bucket: string;
+      /** Key prefix inside the bucket ('' or ending in '/'). */
+      prefix: string;
+      /** An S3-compatible endpoint (MinIO, Ceph RGW, Garage, R2); AWS when absent. */
+      endpoint?: string;
+      region: string;
+      /** Path-style addressing (bucket in the path): what most self-hosted S3 servers need. */
+      forcePathStyle: boolean;
+    };
 
 export interface ProtocolRange {
   min: number;
@@ -78,6 +99,12 @@ export interface ServerOptions {
   host?: string;
   port?: number;
   logLevel?: string;
+  /** `--db`: `postgres://…` (or `sqlite:PATH`); default SQLite in the data folder. Env SKYROLL_DB. */
+  db?: string;
+  /** `--blobs`: `s3://BUCKET[/PREFIX]?endpoint=…&region=…`, or a folder; default DATA/originals. Env SKYROLL_BLOBS. */
+  blobs?: string;
+  /** `--uploads`: folder of unfinished uploads, shared by replicas; default DATA/uploads. Env SKYROLL_UPLOADS_DIR. */
+  uploads?: string;
 }
 
 export function loadConfig(options: ServerOptions, env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -109,13 +136,58 @@ export function loadConfig(options: ServerOptions, env: NodeJS.ProcessEnv = proc
     uploadExpiryMs: positiveInt(env.SKYROLL_UPLOAD_EXPIRY_MS) ?? 7 * 24 * 3600_000,
     eventsPingMs: positiveInt(env.SKYROLL_EVENTS_PING_MS) ?? 15_000,
     protocol: loadProtocolRange(env),
+    database: parseDatabase(options.db ?? env.SKYROLL_DB, dataDir),
+    blobs: parseBlobs(options.blobs ?? env.SKYROLL_BLOBS, dataDir),
     paths: {
       database: path.join(dataDir, 'skyroll.db'),
       originals: path.join(dataDir, 'originals'),
-      uploads: path.join(dataDir, 'uploads'),
+      uploads: path.resolve(options.uploads ?? env.SKYROLL_UPLOADS_DIR ?? path.join(dataDir, 'uploads')),
       tmp: path.join(dataDir, 'tmp'),
     },
   };
+}
+
+/** `postgres://…` / `postgresql://…`, `sqlite:PATH`, or nothing (DATA/skyroll.db). */
+export function parseDatabase(value: string | undefined, dataDir: string): DatabaseConfig {
+  if (!value) return { kind: 'sqlite', file: path.join(dataDir, 'skyroll.db') };
+  if (/^postgres(ql)?:\/\//.test(value)) {
+    try {
+      new URL(value);
+    } catch {
+      throw new Error(`--db: not a PostgreSQL URL: ${redact(value)}`);
+    }
+    return { kind: 'postgres', url: value };
+  }
+  if (value.startsWith('sqlite:')) return { kind: 'sqlite', file: path.resolve(value.slice('sqlite:'.length).replace(/^\/\//, '')) };
+  throw new Error(`--db: expected postgres://USER@HOST:PORT/DB or sqlite:PATH, got ${redact(value)}`);
+}
+
+/** `s3://BUCKET[/PREFIX]?endpoint=URL&region=R[&forcePathStyle=false]`, `file:///DIR` or a folder path. */
+export function parseBlobs(value: string | undefined, dataDir: string): BlobsConfig {
+  if (!value) return { kind: 'fs', dir: path.join(dataDir, 'originals') };
+  if (value.startsWith('s3://')) {
+    const url = new URL(value);
+    if (!url.hostname) throw new Error(`--blobs: no bucket in ${value}`);
+    const prefix = decodeURIComponent(url.pathname.replace(/^\/+/, ''));
+    const endpoint = url.searchParams.get('endpoint') ?? undefined;
+    if (endpoint) new URL(endpoint);
+    return {
+      kind: 's3',
+      bucket: url.hostname,
+      prefix: prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix,
+      endpoint,
+      region: url.searchParams.get('region') ?? process.env.AWS_REGION ?? 'us-east-1',
+      forcePathStyle: (url.searchParams.get('forcePathStyle') ?? (endpoint ? 'true' : 'false')) !== 'false',
+    };
+  }
+  if (value.startsWith('file://')) return { kind: 'fs', dir: path.resolve(new URL(value).pathname) };
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) throw new Error(`--blobs: expected s3://BUCKET?endpoint=…&region=… or a folder, got ${value}`);
+  return { kind: 'fs', dir: path.resolve(value) };
+}
+
+/** A URL as it may be printed: without its password. */
+export function redact(url: string): string {
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
 }
 
 /**

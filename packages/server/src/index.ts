@@ -29,14 +29,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 export function registerServerCommand(program: Command): void {
   program
     .command('server')
-    .description('Run the Skyroll server (the cloud) on the embedded default: SQLite + originals on disk')
+    .description('Run the Skyroll server (the cloud): embedded default SQLite + originals on disk; PostgreSQL + S3 for several replicas')
     .option('--data <dir>', 'data folder', './skyroll-data')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0: any free port)', '8437')
-    .action(async (opts: { data: string; host: string; port: string }) => {
+    .option('--db <url>', 'metadata database: postgres://USER@HOST:PORT/DB for several replicas (env SKYROLL_DB; default SQLite in --data)')
+    .option('--blobs <url>', 'originals: s3://BUCKET[/PREFIX]?endpoint=URL&region=R, or a folder (env SKYROLL_BLOBS; default DATA/originals)')
+    .option('--uploads <dir>', 'unfinished uploads; a volume shared by replicas (env SKYROLL_UPLOADS_DIR; default DATA/uploads)')
+    .action(async (opts: { data: string; host: string; port: string; db?: string; blobs?: string; uploads?: string }) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: not a port number: ${opts.port}`);
-      const server = await startServer({ dataDir: opts.data, host: opts.host, port });
+      const server = await startServer({ dataDir: opts.data, host: opts.host, port, db: opts.db, blobs: opts.blobs, uploads: opts.uploads });
       closeOnSignals(server);
     });
 }

@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from './kysely.js';
 import { migrations } from './migrations/index.js';
 import type { DB } from './schema.js';
+import type { DatabaseConfig } from '../config.js';
 
 export type Database = import('kysely').Kysely<DB>;
 
@@ -16,6 +17,12 @@ export function openSqliteDatabase(file: string): Database {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   return new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+/** The configured metadata store. PostgreSQL support: see the PostgreSQL dialect (to come). */
+export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+  if (config.kind === 'sqlite') return openSqliteDatabase(config.file);
+  throw new Error('PostgreSQL is not supported yet');
 }
 
 export async function migrateToLatest(db: Database): Promise<void> {
