@@ -11,6 +11,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient } from './api.js';
+import { backendOf, provisionBackend, type ServerBackend } from './backend.js';
 import { describeRun, runCli, runCliOk, spawnCli, stopChild, tail, type RunOptions, type RunResult } from './processes.js';
 import { sleep } from './wait.js';
 
@@ -42,6 +43,7 @@ export class Harness {
   private readonly dirs: string[] = [];
   private readonly servers: SkyrollServer[] = [];
   private readonly agents: Agent[] = [];
+  private readonly backends: ServerBackend[] = [];
   private accountCount = 0;
 
   /** `root`: where temp folders go (default: the OS temp folder). */
@@ -55,9 +57,20 @@ export class Harness {
     return dir;
   }
 
-  async startServer(options: { env?: Record<string, string | undefined> } = {}): Promise<SkyrollServer> {
+  /**
+   * Starts a server on a fresh data folder. Under SKYROLL_E2E_BACKEND=postgres-s3 it also gets a
+   * database and a bucket of its own (dropped at cleanup), unless `backend: 'given'` says the
+   * caller's env already names them (replicas sharing one database and one bucket).
+   */
+  async startServer(options: { env?: Record<string, string | undefined>; backend?: 'given' } = {}): Promise<SkyrollServer> {
     const dataDir = await this.tempDir('server');
-    const server = new SkyrollServer(dataDir, options.env ?? {});
+    let env = options.env ?? {};
+    if (options.backend !== 'given' && backendOf() !== 'embedded') {
+      const backend = await provisionBackend(`e2e_${this.servers.length}`);
+      this.backends.push(backend);
+      env = { ...backend.env, ...env };
+    }
+    const server = new SkyrollServer(dataDir, env);
     this.servers.push(server);
     await server.start();
     return server;
@@ -160,6 +173,7 @@ export class Harness {
     await Promise.all(this.servers.map((s) => s.kill()));
     this.agents.length = 0;
     this.servers.length = 0;
+    await Promise.all(this.backends.splice(0).map((b) => b.close()));
     const dirs = this.dirs.splice(0);
     if (KEEP) {
       console.log(`SKYROLL_E2E_KEEP: kept\n  ${dirs.join('\n  ')}`);

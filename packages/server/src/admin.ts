@@ -1,7 +1,7 @@
 import fsp from 'node:fs/promises';
 import { ROUTES, SkyrollError, isErrorCode, type ErrorBody } from '@skyroll/protocol';
 import type { ServerFile } from './app.js';
-import { loadConfig } from './config.js';
+import { loadConfig, type ServerConfig } from './config.js';
 
 export interface SetPlanResult {
   email: string;
@@ -14,16 +14,17 @@ export interface SetPlanResult {
 
 /**
  * `skyroll admin set-plan`: through the running server when there is one (DATA/server.json), so
- * its devices are poked at once; else straight into the database.
+ * its devices are poked at once; else straight into the database: DATA/skyroll.db, or the
+ * PostgreSQL of `db` (`--db`, env SKYROLL_DB) the replicas share.
  */
-export async function setPlan(dataDir: string, email: string, plan: string): Promise<SetPlanResult> {
-  const config = loadConfig({ dataDir });
+export async function setPlan(dataDir: string, email: string, plan: string, options: { db?: string } = {}): Promise<SetPlanResult> {
+  const config = loadConfig({ dataDir, db: options.db });
   const server = await readServerFile(config.serverFile);
   if (server) {
     const result = await setPlanViaServer(server, email, plan);
     if (result) return result;
   }
-  return setPlanInDatabase(dataDir, email, plan);
+  return setPlanInDatabase(config, email, plan);
 }
 
 async function readServerFile(file: string): Promise<ServerFile | undefined> {
@@ -54,22 +55,27 @@ async function setPlanViaServer(server: ServerFile, email: string, plan: string)
   return { email: body.email, ...body.storage, via: 'server' };
 }
 
-async function setPlanInDatabase(dataDir: string, email: string, plan: string): Promise<SetPlanResult> {
-  const config = loadConfig({ dataDir });
-  // A mistyped --data must not leave a new, empty database behind.
-  if (!(await fsp.stat(config.paths.database).catch(() => undefined))) {
+async function setPlanInDatabase(config: ServerConfig, email: string, plan: string): Promise<SetPlanResult> {
+  // A mistyped --data must not leave a new, empty SQLite database behind.
+  if (config.database.kind === 'sqlite' && !(await fsp.stat(config.database.file).catch(() => undefined))) {
     throw new Error(`No Skyroll server data in ${config.dataDir} (no skyroll.db): pass the server's --data folder`);
   }
-  const { migrateToLatest, openSqliteDatabase } = await import('./db/database.js');
-  const { InProcessEventBus } = await import('./events/event-bus.js');
+  const { migrateToLatest, openDatabase } = await import('./db/database.js');
+  const { createEventBus } = await import('./events/create-event-bus.js');
   const { Repositories } = await import('./repositories/repositories.js');
   const { AccountService } = await import('./services/account.service.js');
-  const db = openSqliteDatabase(config.paths.database);
+  const db = await openDatabase(config.database);
   try {
     await migrateToLatest(db);
-    const accounts = new AccountService(new Repositories(db), new InProcessEventBus(), config.plans);
-    const result = await accounts.setPlan(email.toLowerCase(), plan);
-    return { email: result.email, ...result.storage, via: 'database' };
+    // On PostgreSQL the replicas hear of it (NOTIFY) and poke the account's devices.
+    const events = await createEventBus(config.database);
+    try {
+      const accounts = new AccountService(new Repositories(db), events, config.plans);
+      const result = await accounts.setPlan(email.toLowerCase(), plan);
+      return { email: result.email, ...result.storage, via: 'database' };
+    } finally {
+      await events.close();
+    }
   } finally {
     await db.destroy();
   }

@@ -44,13 +44,15 @@ export function createLogger(level: string): Logger {
 /** Builds the whole server on one data folder (embedded default: SQLite + originals on disk). */
 export async function buildApp(config: ServerConfig, logger: Logger = createLogger(config.logLevel)): Promise<Api> {
   for (const dir of [config.paths.uploads, config.paths.tmp]) await fsp.mkdir(dir, { recursive: true });
+  // The blob store first: a bucket that cannot be reached stops the start before the database opens.
+  const blobStore = await createBlobStore(config.blobs, config.paths.tmp);
   const db = await openDatabase(config.database);
   await migrateToLatest(db);
 
   const repos = new Repositories(db);
-  const blobStore = await createBlobStore(config.blobs, config.paths.tmp);
-  const uploadStore = new UploadStore(config.paths.uploads, config.uploadExpiryMs);
-  const events = await createEventBus(config.database);
+  // Pokes, and the locks of unfinished uploads: in-process, or shared with the other replicas.
+  const events = await createEventBus(config.database, logger.child({ component: 'events' }));
+  const uploadStore = new UploadStore(config.paths.uploads, config.uploadExpiryMs, events.uploadLocker);
 
   const { clock, plans } = config;
   const jobs = new JobQueue(repos, config.jobs, clock, logger.child({ component: 'jobs' }));

@@ -53,9 +53,10 @@ export function registerAdminCommand(program: Command): void {
     .argument('<email>', 'email of the account')
     .argument('<plan>', 'plan name (free, 50gb, 200gb, 2tb, 6tb, 12tb, or those of SKYROLL_PLANS)')
     .option('--data <dir>', 'data folder of the server', './skyroll-data')
-    .action(async (email: string, plan: string, opts: { data: string }) => {
+    .option('--db <url>', "the server's database when it is PostgreSQL (env SKYROLL_DB)")
+    .action(async (email: string, plan: string, opts: { data: string; db?: string }) => {
       const { setPlan } = await import('./admin.js');
-      const result = await setPlan(opts.data, email, plan);
+      const result = await setPlan(opts.data, email, plan, { db: opts.db });
       process.stdout.write(
         `${result.email}: plan ${result.plan}, quota ${result.quotaBytes} bytes, ${result.usedBytes} used` +
           `${result.via === 'database' ? ' (no server running: written to the database)' : ''}\n`,

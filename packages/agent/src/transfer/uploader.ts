@@ -49,7 +49,10 @@ export function uploadOriginal(
     };
     const uploadUrl = uploads.url(job.checksum) ?? null;
     const upload = new Upload({ path: job.abs, size: job.size } as unknown as Buffer, {
-      endpoint: api.url(ROUTES.uploads),
+      // Only a new upload is created here: a resume that meets an error (a proxy's 502 while a
+      // replica fails over) is retried, never silently restarted from byte 0 (tus-js-client creates
+      // a new upload after any failed HEAD when it has an endpoint).
+      endpoint: uploadUrl ? null : api.url(ROUTES.uploads),
       uploadUrl,
       uploadDataDuringCreation: !uploadUrl && !limiter && job.size <= SINGLE_REQUEST_MAX,
       uploadSize: job.size,
@@ -61,7 +64,10 @@ export function uploadOriginal(
       fileReader: { openFile: async () => fileSource(job, limiter) },
       onShouldRetry: (err) => isTransient(err.originalResponse?.getStatus() ?? 0),
       // Written before any byte flows, so a restart resumes this upload.
-      onUploadUrlAvailable: () => uploads.save(job.checksum, upload.url!, job.path, job.size),
+      onUploadUrlAvailable: () => {
+        uploads.save(job.checksum, upload.url!, job.path, job.size);
+        upload.options.endpoint = null;
+      },
       // A new upload starts at byte 0 (logged before its bytes go); a resumed one where the server stands.
       onBeforeRequest: (req: HttpRequest) => {
         if (req.getMethod() === 'POST') started(0);
@@ -103,9 +109,11 @@ function classify(err: Error, server: string): SkyrollError | OfflineError | Err
   if (err instanceof DetailedError) {
     const res = err.originalResponse;
     if (res) {
-      const error = errorFromBody(res.getStatus(), res.getBody());
-      // Locked or out of step with the server (a killed agent's upload still held): try again soon.
-      if (isTransient(res.getStatus()) && res.getStatus() < 500) Object.assign(error, { transient: true });
+      const status = res.getStatus();
+      const error = errorFromBody(status, res.getBody());
+      // Locked or out of step with the server (a killed agent's upload still held), or the
+      // upload is gone (expired, or never finished on a dead replica): try again soon, afresh.
+      if ((isTransient(status) && status < 500) || status === 404 || status === 410) Object.assign(error, { transient: true });
       return error;
     }
     if (err.originalRequest) return new OfflineError(server, err.causingError ?? err);

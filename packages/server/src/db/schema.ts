@@ -2,7 +2,7 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /**
  * Tables as Kysely sees them. Portable to PostgreSQL: ids are text (uuid), sizes and times are
- * bigint epoch-ms (read back through Number(), as pg returns bigint as a string).
+ * bigint epoch-ms, read as numbers on both engines (the pg pool parses int8: see database.ts).
  */
 export interface AccountTable {
   id: string;

@@ -1,7 +1,11 @@
 import { EventEmitter } from 'node:events';
 import type { DeviceHealth, DeviceSettings, StorageInfo } from '@skyroll/protocol';
 
-export type HeadListener = (head: number) => void;
+/**
+ * The account's journal head moved to `head`; undefined: pokes may have been missed (the link
+ * between replicas was down a moment), so read the head again.
+ */
+export type HeadListener = (head: number | undefined) => void;
 
 /** Pokes other than the journal head, sent to every stream of the account (`revoked` only ends one). */
 export type AccountEvent =
@@ -13,8 +17,8 @@ export type AccountEventListener = (event: AccountEvent) => void;
 
 /**
  * Pokes devices when an account's journal advances, a device's settings or health change, the
- * account's storage changes (plan, trash emptied) or a device is signed out. In-process for the embedded default; several replicas
- * would share one over PostgreSQL LISTEN/NOTIFY.
+ * account's storage changes (plan, trash emptied) or a device is signed out. In-process for the
+ * embedded default; replicas share theirs over PostgreSQL LISTEN/NOTIFY (PgEventBus).
  */
 export interface EventBus {
   publishHead(accountId: string, head: number): void;
@@ -33,20 +37,27 @@ export class InProcessEventBus implements EventBus {
   }
 
   publishHead(accountId: string, head: number): void {
-    this.emitter.emit(accountId, head);
+    this.emitter.emit(`head:${accountId}`, head);
   }
 
   subscribeHead(accountId: string, listener: HeadListener): () => void {
-    this.emitter.on(accountId, listener);
-    return () => this.emitter.off(accountId, listener);
+    this.emitter.on(`head:${accountId}`, listener);
+    return () => this.emitter.off(`head:${accountId}`, listener);
   }
 
   publish(accountId: string, event: AccountEvent): void {
-    this.emitter.emit(`${accountId}:event`, event);
+    this.emitter.emit(`event:${accountId}`, event);
   }
 
   subscribe(accountId: string, listener: AccountEventListener): () => void {
-    this.emitter.on(`${accountId}:event`, listener);
-    return () => this.emitter.off(`${accountId}:event`, listener);
+    this.emitter.on(`event:${accountId}`, listener);
+    return () => this.emitter.off(`event:${accountId}`, listener);
+  }
+
+  /** Tells every head listener that pokes may have been missed: each reads its head again. */
+  resync(): void {
+    for (const name of this.emitter.eventNames()) {
+      if (typeof name === 'string' && name.startsWith('head:')) this.emitter.emit(name, undefined);
+    }
   }
 }

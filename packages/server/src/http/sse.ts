@@ -35,8 +35,11 @@ export class JournalEventStreams {
       sent = head;
       res.write(`event: journal\ndata: ${JSON.stringify({ head })}\n\n`);
     };
-    // Subscribe before reading the head, so no advance can slip between the two.
-    const unsubscribe = this.journal.watchHead(auth, send);
+    const reread = () =>
+      this.journal.head(auth).then(send, (err: unknown) => request.log.warn({ err }, 'reading the journal head failed'));
+    // Subscribe before reading the head, so no advance can slip between the two. No head: pokes
+    // may have been missed (replicas lost touch a moment), so read it again.
+    const unsubscribe = this.journal.watchHead(auth, (head) => (head === undefined ? void reread() : send(head)));
     const unsubscribeEvents = this.events.subscribe(auth.accountId, (event) => {
       if (res.destroyed) return;
       // Not a poke: the token stops working now, so does its stream (the reconnect hears 401 revoked).

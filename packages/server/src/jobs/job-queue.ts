@@ -122,16 +122,18 @@ export class JobQueue {
   private async run(job: JobRow): Promise<void> {
     const handler = this.handlers.get(job.type);
     const final = job.attempts >= this.config.maxAttempts;
+    let recorded: boolean;
     try {
       if (!handler) throw new Error(`no handler for jobs of type ${job.type}`);
       const outcome = await handler(JSON.parse(job.payload), { attempt: job.attempts, final });
-      if (outcome) await this.repos.jobs.requeue(job.id, outcome.runAgainAt, this.clock(), null, true);
-      else await this.repos.jobs.complete(job.id, this.clock());
+      if (outcome) recorded = await this.repos.jobs.requeue(job, outcome.runAgainAt, this.clock(), null, true);
+      else recorded = await this.repos.jobs.complete(job, this.clock());
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.log.warn({ jobId: job.id, type: job.type, attempt: job.attempts, err }, final ? 'job failed for good' : 'job failed; will retry');
-      if (final) await this.repos.jobs.fail(job.id, this.clock(), message);
-      else await this.repos.jobs.requeue(job.id, this.clock() + this.config.backoffMs * 2 ** (job.attempts - 1), this.clock(), message, false);
+      if (final) recorded = await this.repos.jobs.fail(job, this.clock(), message);
+      else recorded = await this.repos.jobs.requeue(job, this.clock() + this.config.backoffMs * 2 ** (job.attempts - 1), this.clock(), message, false);
     }
+    if (!recorded) this.log.warn({ jobId: job.id, type: job.type, attempt: job.attempts }, 'job outlived its lock; another run owns it now');
   }
 }

@@ -98,6 +98,7 @@ export class AssetRepository {
       .where('trashed_at', 'is not', null)
       .where('trashed_at', '<=', cutoff)
       .orderBy('trashed_at')
+      .orderBy('id')
       .limit(limit)
       .execute();
   }
@@ -160,6 +161,8 @@ export class AssetRepository {
       .select(['asset_versions.checksum', 'blobs.size', 'blobs.type'])
       .where('assets.account_id', '=', accountId)
       .where('blobs.counted_at', 'is not', null)
+      .orderBy('asset_versions.asset_id')
+      .orderBy('asset_versions.version')
       .execute();
     return [
       ...current.map((r) => ({

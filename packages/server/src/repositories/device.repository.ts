@@ -46,6 +46,20 @@ export class DeviceRepository {
     return rows.map(toDevice);
   }
 
+  /**
+   * Takes the device row's lock for the rest of the transaction (a no-op write: the row lock on
+   * PostgreSQL, the write lock on SQLite), so a read-modify-write of its settings cannot lose a
+   * change another replica makes at the same time.
+   */
+  async lock(accountId: string, id: string): Promise<void> {
+    await this.db
+      .updateTable('devices')
+      .set((eb) => ({ settings_json: eb.ref('settings_json') }))
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .execute();
+  }
+
   async updateSettings(accountId: string, id: string, settingsJson: string): Promise<void> {
     await this.db.updateTable('devices').set({ settings_json: settingsJson }).where('account_id', '=', accountId).where('id', '=', id).execute();
   }

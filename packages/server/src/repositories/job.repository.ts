@@ -1,6 +1,10 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Updateable } from 'kysely';
+import { engineOf } from '../db/engine.js';
 import { sql } from '../db/kysely.js';
-import type { DB, JobRow } from '../db/schema.js';
+import type { DB, JobRow, JobTable } from '../db/schema.js';
+
+/** One claimed run of a job: its id and the attempt the claim counted. */
+export type Claim = Pick<JobRow, 'id' | 'attempts'>;
 
 export interface NewJob {
   id: string;
@@ -36,7 +40,10 @@ export class JobRepository {
 
   /**
    * Claims up to `limit` due jobs: queued and due, or running with an expired lock (its worker
-   * died), with attempts left. Each claim counts as an attempt.
+   * died), with attempts left. Each claim counts as an attempt. One statement: on SQLite it runs
+   * under the database's write lock; on PostgreSQL the due rows are picked FOR UPDATE SKIP LOCKED
+   * (materialized once), so a job another replica is claiming right now is skipped, not claimed
+   * twice, and nobody waits.
    */
   async claim(now: number, limit: number, lockMs: number, maxAttempts: number): Promise<JobRow[]> {
     if (limit <= 0) return [];
@@ -51,13 +58,19 @@ export class JobRepository {
         ]),
       )
       .orderBy('run_after')
+      .orderBy('id')
       .limit(limit);
-    const rows = await this.db
-      .updateTable('jobs')
-      .set({ state: 'running', attempts: sql`attempts + 1`, locked_until: now + lockMs, updated_at: now })
-      .where('id', 'in', due)
-      .returningAll()
-      .execute();
+    const claim = { state: 'running' as const, attempts: sql<number>`attempts + 1`, locked_until: now + lockMs, updated_at: now };
+    const rows =
+      engineOf(this.db) === 'postgres'
+        ? await this.db
+            .with((cte) => cte('due').materialized(), () => due.forUpdate().skipLocked())
+            .updateTable('jobs')
+            .set(claim)
+            .where('id', 'in', (eb) => eb.selectFrom('due').select('due.id'))
+            .returningAll()
+            .execute()
+        : await this.db.updateTable('jobs').set(claim).where('id', 'in', due).returningAll().execute();
     return rows.map(toJob);
   }
 
@@ -74,27 +87,39 @@ export class JobRepository {
     return rows.map(toJob);
   }
 
-  async complete(id: string, now: number): Promise<void> {
-    await this.db.updateTable('jobs').set({ state: 'done', locked_until: null, updated_at: now }).where('id', '=', id).execute();
+  /**
+   * The outcome of one claimed run (a `Claim`: id and its attempt number). Written only while that
+   * claim still holds the job: a worker so slow that its lock expired and another replica claimed
+   * the job again must not overwrite the new run's state.
+   */
+  async complete(claim: Claim, now: number): Promise<boolean> {
+    return this.settle(claim, { state: 'done', locked_until: null, updated_at: now });
   }
 
-  async requeue(id: string, runAfter: number, now: number, error: string | null, resetAttempts: boolean): Promise<void> {
-    await this.db
+  async requeue(claim: Claim, runAfter: number, now: number, error: string | null, resetAttempts: boolean): Promise<boolean> {
+    return this.settle(claim, {
+      state: 'queued',
+      run_after: runAfter,
+      locked_until: null,
+      last_error: error,
+      updated_at: now,
+      ...(resetAttempts ? { attempts: 0 } : {}),
+    });
+  }
+
+  async fail(claim: Claim, now: number, error: string): Promise<boolean> {
+    return this.settle(claim, { state: 'failed', locked_until: null, last_error: error, updated_at: now });
+  }
+
+  private async settle(claim: Claim, patch: Updateable<JobTable>): Promise<boolean> {
+    const result = await this.db
       .updateTable('jobs')
-      .set({
-        state: 'queued',
-        run_after: runAfter,
-        locked_until: null,
-        last_error: error,
-        updated_at: now,
-        ...(resetAttempts ? { attempts: 0 } : {}),
-      })
-      .where('id', '=', id)
-      .execute();
-  }
-
-  async fail(id: string, now: number, error: string): Promise<void> {
-    await this.db.updateTable('jobs').set({ state: 'failed', locked_until: null, last_error: error, updated_at: now }).where('id', '=', id).execute();
+      .set(patch)
+      .where('id', '=', claim.id)
+      .where('state', '=', 'running')
+      .where('attempts', '=', claim.attempts)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   async find(id: string): Promise<JobRow | undefined> {
@@ -103,7 +128,7 @@ export class JobRepository {
   }
 
   async listByType(type: string): Promise<JobRow[]> {
-    const rows = await this.db.selectFrom('jobs').selectAll().where('type', '=', type).orderBy('created_at').execute();
+    const rows = await this.db.selectFrom('jobs').selectAll().where('type', '=', type).orderBy('created_at').orderBy('id').execute();
     return rows.map(toJob);
   }
 }

@@ -36,6 +36,8 @@ export class DeviceService {
 
   async updateSettings(auth: Auth, deviceId: string, patch: DeviceSettingsPatch): Promise<DeviceSettings> {
     const settings = await this.repos.transaction(async (trx) => {
+      // Two PATCHes of different settings on two replicas: the second merges over the first.
+      await trx.devices.lock(auth.accountId, deviceId);
       const device = await trx.devices.find(auth.accountId, deviceId);
       if (!device) throw new SkyrollError('NOT_FOUND');
       const next = { ...settingsOf(device), ...definedOnly(patch) };

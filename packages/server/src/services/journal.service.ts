@@ -45,8 +45,12 @@ export class JournalService {
 
   async page(auth: Auth, after: number, limit: number): Promise<JournalPage> {
     return this.repos.transaction(async (trx) => {
-      const head = await trx.accounts.journalHead(auth.accountId);
+      // Entries first, then the head: on PostgreSQL (READ COMMITTED) each statement sees the
+      // commits made before it, so a head read after the entries is never below the cursor.
+      // Entries come in gapless prefixes: seqs are taken under the account row's lock, so they
+      // commit in order.
       const rows = await trx.journal.listAfter(auth.accountId, after, limit + 1);
+      const head = await trx.accounts.journalHead(auth.accountId);
       const more = rows.length > limit;
       const entries: JournalEntry[] = rows.slice(0, limit).map((row) => ({
         seq: row.seq,

@@ -57,13 +57,43 @@ export class UploadService {
     }
   }
 
-  /** Verifies a complete upload and stores it as an original; rejected uploads are deleted. */
+  /**
+   * Verifies a complete upload and stores it as an original; rejected uploads are deleted.
+   * Exactly once, wherever it is asked (the PATCH that completed it, a HEAD after its replica died
+   * finishing, a starting replica's recovery): under the upload's lock, which every replica
+   * shares, and only if the upload is still there once the lock is held.
+   */
   finish(accountId: string, upload: UploadInfo): Promise<void> {
+    // The same upload finished twice at once here (a retried PATCH) shares one outcome.
     const running = this.finishing.get(upload.id);
     if (running) return running;
-    const done = this.verifyAndStore(accountId, upload).finally(() => this.finishing.delete(upload.id));
+    const done = this.uploads.withLock(upload.id, () => this.finishLocked(accountId, upload)).finally(() => this.finishing.delete(upload.id));
     this.finishing.set(upload.id, done);
     return done;
+  }
+
+  /**
+   * An upload whose bytes all arrived but that was never verified (its replica died finishing it,
+   * and the client, resuming elsewhere, asks where it stands): finished now. Returns its size
+   * once stored; undefined when it is not such an upload (partial, gone, unknown).
+   */
+  async finishIfComplete(accountId: string, uploadId: string): Promise<number | undefined> {
+    const upload = await this.uploads.get(uploadId);
+    if (!upload || !isComplete(upload)) return undefined;
+    await this.finish(accountId, upload);
+    return upload.size;
+  }
+
+  private async finishLocked(accountId: string, announced: UploadInfo): Promise<void> {
+    const upload = await this.uploads.get(announced.id);
+    if (!upload) {
+      // Finished by another request (of any replica) while this one waited for the lock.
+      const checksum = announced.metadata?.[UPLOAD_METADATA.checksum];
+      if (checksum && (await this.repos.blobs.find(accountId, checksum))) return;
+      throw new SkyrollError('NOT_FOUND', 'This upload was rejected or removed meanwhile; upload the file again');
+    }
+    if (!isComplete(upload)) throw new Error(`upload ${upload.id} is not complete (${upload.offset} of ${upload.size} bytes)`);
+    await this.verifyAndStore(accountId, upload);
   }
 
   private async verifyAndStore(accountId: string, upload: UploadInfo): Promise<void> {
@@ -101,20 +131,28 @@ export class UploadService {
   }
 
   /**
-   * After a crash: uploads whose bytes all arrived but were never stored (the server died while
-   * finishing) are finished now; metadata whose data was already moved into the blob store is
-   * dropped. Partial uploads stay for their clients to resume.
+   * After a crash: uploads whose bytes all arrived but were never stored (a server died while
+   * finishing) are finished now; leftovers of a crash (metadata whose data was already moved into
+   * the blob store, a data file whose creation was cut short) are removed. Partial uploads stay
+   * for their clients to resume. With replicas sharing the folder, an upload another (live)
+   * replica holds is its business: skipped, not waited for.
    */
   async recover(): Promise<void> {
     for (const id of await this.uploads.list()) {
+      if (!UPLOAD_ID.test(id)) continue;
       const accountId = id.split('_')[0];
-      const upload = await this.uploads.get(id);
-      if (!upload) {
-        await this.uploads.remove(id);
-        continue;
-      }
-      if (upload.size === undefined || upload.offset !== upload.size || upload.size === 0) continue;
-      await this.finish(accountId, upload).catch((err: unknown) => this.log.warn({ uploadId: id, err }, 'recovered upload rejected'));
+      await this.uploads.ifUnlocked(id, async () => {
+        const upload = await this.uploads.get(id);
+        if (!upload) return this.uploads.remove(id);
+        if (!isComplete(upload)) return;
+        await this.verifyAndStore(accountId, upload).catch((err: unknown) => this.log.warn({ uploadId: id, err }, 'recovered upload rejected'));
+      });
     }
   }
+}
+
+const UPLOAD_ID = /^[^_]+_[0-9a-f]{32}$/;
+
+function isComplete(upload: UploadInfo): boolean {
+  return upload.size !== undefined && upload.size > 0 && upload.offset === upload.size;
 }

@@ -5,26 +5,80 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { buildApp } from '../app.js';
-import { loadConfig } from '../config.js';
+import { loadConfig, type DatabaseConfig } from '../config.js';
+import { openDatabase, type Database, type Engine } from '../db/database.js';
+import { createTestDatabase } from './postgres.js';
 
 /** A real server on a temp data folder and a free port, for medium tests over real HTTP. */
 export interface TestServer {
   url: string;
   dataDir: string;
+  /** Its metadata store: DATA/skyroll.db, or the PostgreSQL of SKYROLL_DB. */
+  database: DatabaseConfig;
   close(): Promise<void>;
 }
 
+/** A server on a new data folder; on PostgreSQL when env has SKYROLL_DB (see testEngine). */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'skyroll-server-'));
   return startTestServerOn(dataDir, env);
 }
 
+/** A server on an existing data folder: a restart, or (same SKYROLL_DB) another replica. */
 export async function startTestServerOn(dataDir: string, env: Record<string, string> = {}): Promise<TestServer> {
   const config = loadConfig({ dataDir, host: '127.0.0.1', port: 0, logLevel: process.env.SKYROLL_LOG_LEVEL ?? 'silent' }, { ...process.env, ...env });
   const app = await buildApp(config);
   await app.listen({ host: config.host, port: 0 });
   const { port } = app.server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, dataDir, close: () => app.close() };
+  return { url: `http://127.0.0.1:${port}`, dataDir, database: config.database, close: () => app.close() };
+}
+
+export const ENGINES: readonly Engine[] = ['sqlite', 'postgres'];
+
+/** Where a spec's servers keep their metadata: env for startTestServer, and cleanup for afterAll. */
+export interface TestEngine {
+  engine: Engine;
+  /** {} for SQLite (a file per data folder); { SKYROLL_DB } of a database of its own for PostgreSQL. */
+  env: Record<string, string>;
+  /**
+   * env of another, empty metadata store, for a server on a data folder of its own: a PostgreSQL
+   * database is to a server what its data folder is (two servers on different folders sharing
+   * one database would be two replicas without shared originals).
+   */
+  fresh(): Promise<Record<string, string>>;
+  /** Drops every database env and fresh() made. */
+  drop(): Promise<void>;
+}
+
+/**
+ * The metadata store for the servers of a spec (file or describe block). On PostgreSQL a fresh
+ * database, shared by the block's servers on one data folder (restarts, replicas).
+ */
+export async function testEngine(engine: Engine, label: string): Promise<TestEngine> {
+  if (engine === 'sqlite') return { engine, env: {}, fresh: async () => ({}), drop: async () => {} };
+  const databases = [await createTestDatabase(label)];
+  return {
+    engine,
+    env: { SKYROLL_DB: databases[0].url },
+    async fresh() {
+      const db = await createTestDatabase(label);
+      databases.push(db);
+      return { SKYROLL_DB: db.url };
+    },
+    drop: async () => {
+      await Promise.all(databases.map((db) => db.drop()));
+    },
+  };
+}
+
+/** Opens a test server's metadata store (closed state or not) for checks a test makes behind the API. */
+export async function withDatabase<T>(server: Pick<TestServer, 'database'>, fn: (db: Database) => Promise<T>): Promise<T> {
+  const db = await openDatabase(server.database);
+  try {
+    return await fn(db);
+  } finally {
+    await db.destroy();
+  }
 }
 
 export interface ApiResponse<T = any> {

@@ -17,7 +17,15 @@ export async function renderPreview(original: Readable): Promise<RenderedPreview
     .rotate()
     .resize({ width: PREVIEW_LONG_EDGE, height: PREVIEW_LONG_EDGE, fit: 'inside', withoutEnlargement: true })
     .jpeg({ quality: PREVIEW_QUALITY, mozjpeg: false });
-  original.on('error', (err) => pipeline.destroy(err));
-  const { data, info } = await original.pipe(pipeline).toBuffer({ resolveWithObject: true });
+  // A source that fails (a missing file, a dropped S3 read) must reject this call, not leave
+  // sharp waiting forever or emit an error nobody listens to (which would end the process).
+  const sourceFailed = new Promise<never>((_, reject) => original.once('error', reject));
+  sourceFailed.catch(() => {});
+  pipeline.on('error', () => {}); // reported through toBuffer, or through the source's error
+  original.once('error', () => {
+    original.unpipe(pipeline);
+    pipeline.destroy();
+  });
+  const { data, info } = await Promise.race([original.pipe(pipeline).toBuffer({ resolveWithObject: true }), sourceFailed]);
   return { jpeg: data, width: info.width, height: info.height };
 }
