@@ -49,7 +49,8 @@ async function main(): Promise<void> {
     rows.push({ setup: '`cp -r` (+ sync) of the same folders', seconds: (performance.now() - started) / 1000, bytes: sum(refDevices), photos: DEVICES * N });
 
     // 1. The embedded default.
-    const embedded = await h.startServer({ env: { SKYROLL_JOB_WORKERS: '1' } });
+    // Every setup runs with the same server settings (defaults: previews wait for ingest to go quiet).
+    const embedded = await h.startServer();
     rows.push(await ingest(h, 'embedded: one server, SQLite + folder', embedded.url, embedded, 200));
 
     // 2. One replica on PostgreSQL + S3.
