@@ -296,6 +296,8 @@ export const ROUTES = {
   uploads: '/api/uploads',
   storage: '/api/account/storage',
   preview: (id: string) => `/api/assets/${id}/preview`,
+  /** GET: the asset's 256 px WebP thumbnail; its thumbhash placeholder in the `x-thumbhash` header. */
+  thumbnail: (id: string) => `/api/assets/${id}/thumbnail`,
   trashEmpty: '/api/trash/empty',
   trashPurge: '/api/trash/purge',
   devices: '/api/devices',

@@ -81,7 +81,7 @@ export interface JournalTable {
   asset_json: string | null;
 }
 
-/** A derivative of a stored original (kind `preview`): `pending`, `ready` or `failed`. */
+/** A derivative of a stored original (kind `preview` or `thumbnail`): `pending`, `ready` or `failed`. */
 export interface DerivativeTable {
   account_id: string;
   checksum: string;
@@ -91,6 +91,10 @@ export interface DerivativeTable {
   width: number | null;
   height: number | null;
   error: string | null;
+  /** Base64 thumbhash of the image (kind `thumbnail` only). */
+  thumbhash: string | null;
+  /** A video's duration, from ffprobe (videos only). */
+  duration_ms: number | null;
   updated_at: number;
 }
 

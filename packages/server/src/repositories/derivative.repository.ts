@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { DB, DerivativeRow } from '../db/schema.js';
+import type { DerivativeKind } from '../stores/blob-store.js';
 
-export type DerivativeKind = 'preview';
+export type { DerivativeKind } from '../stores/blob-store.js';
 
 export class DerivativeRepository {
   constructor(private readonly db: Kysely<DB>) {}
@@ -14,18 +15,22 @@ export class DerivativeRepository {
       .where('checksum', '=', checksum)
       .where('kind', '=', kind)
       .executeTakeFirst();
-    return row && { ...row, size: row.size === null ? null : Number(row.size), updated_at: Number(row.updated_at) };
+    return (
+      row && {
+        ...row,
+        size: row.size === null ? null : Number(row.size),
+        duration_ms: row.duration_ms === null ? null : Number(row.duration_ms),
+        updated_at: Number(row.updated_at),
+      }
+    );
   }
 
   async upsert(row: DerivativeRow): Promise<void> {
+    const { account_id: _a, checksum: _c, kind: _k, ...update } = row;
     await this.db
       .insertInto('derivatives')
       .values(row)
-      .onConflict((oc) =>
-        oc
-          .columns(['account_id', 'checksum', 'kind'])
-          .doUpdateSet({ state: row.state, size: row.size, width: row.width, height: row.height, error: row.error, updated_at: row.updated_at }),
-      )
+      .onConflict((oc) => oc.columns(['account_id', 'checksum', 'kind']).doUpdateSet(update))
       .execute();
   }
 

@@ -13,7 +13,7 @@ import {
 } from '@skyroll/protocol';
 import { auth } from '../http/hooks.js';
 import { sendOriginal } from '../http/original.js';
-import { sendPreview } from '../http/preview.js';
+import { sendPreview, sendThumbnail } from '../http/preview.js';
 import type { AssetService } from '../services/asset.service.js';
 import type { PreviewService } from '../services/preview.service.js';
 import type { TrashService } from '../services/trash.service.js';
@@ -42,6 +42,9 @@ export function assetRoutes(app: Api, assets: AssetService, trash: TrashService,
   });
   app.get('/api/assets/:id/preview', { schema: { tags, params: AssetIdParams } }, async (req, reply) =>
     sendPreview(req, reply, previews, auth(req), req.params.id),
+  );
+  app.get('/api/assets/:id/thumbnail', { schema: { tags, params: AssetIdParams } }, async (req, reply) =>
+    sendThumbnail(req, reply, previews, auth(req), req.params.id),
   );
   app.post(ROUTES.trash, { schema: { tags, body: AssetIdsRequest, response: { 200: AssetsResponse } } }, async (req) =>
     trash.trash(auth(req), req.body.assetIds),

@@ -58,6 +58,9 @@ describe('previews (background jobs)', () => {
       expect(meta.orientation ?? 1).toBe(1);
       const file = path.join(first.dataDir, 'originals', session.accountId, 'preview', rotated.checksum.slice(0, 2), `${rotated.checksum}.jpg`);
       expect(fs.statSync(file).size).toBe(preview.bytes.length);
+      // The same run made the thumbnail (one decode, two outputs).
+      const thumbnail = await fetch(`${second.url}/api/assets/${rotated.id}/thumbnail`, { headers: { authorization: `Bearer ${session.token}` } });
+      expect([thumbnail.status, thumbnail.headers.get('content-type')]).toEqual([200, 'image/webp']);
 
       // Never enlarged.
       const smallPreview = await eventually(async () => {

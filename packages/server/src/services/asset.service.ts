@@ -73,8 +73,9 @@ export class AssetService {
       const change = input.replaces
         ? await this.saveVersion(trx, auth, blob, input, input.replaces.assetId)
         : await this.addOrRestore(trx, auth, blob, input);
-      // New bytes in the library: their preview is made in the background, durably queued with them.
-      const queued = change.newBytes === true && blob.type === 'photo';
+      // New bytes in the library: their derivatives (a video's from its poster frame) are made in
+      // the background, durably queued with them.
+      const queued = change.newBytes === true;
       if (queued) await this.jobs.enqueue(trx, PREVIEW_JOB, { accountId: auth.accountId, checksum: blob.checksum } satisfies PreviewJob);
       return { asset: change.asset, created: change.created, head: change.head, queued };
     });

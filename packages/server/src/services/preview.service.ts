@@ -1,14 +1,18 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { SkyrollError } from '@skyroll/protocol';
 import type { Clock } from '../config.js';
+import type { DerivativeRow } from '../db/schema.js';
 import type { JobContext } from '../jobs/job-queue.js';
 import type { Repositories } from '../repositories/repositories.js';
-import { derivativeKey, originalKey, type BlobStore } from '../stores/blob-store.js';
+import { derivativeKey, originalKey, type BlobStore, type DerivativeKind } from '../stores/blob-store.js';
 import type { Auth } from './auth.service.js';
-import { renderPreview } from './media/preview.js';
+import { renderDerivatives, type RenderedDerivatives, type RenderedImage } from './media/preview.js';
+import { extractPoster, probeVideo } from './media/video.js';
 
 export const PREVIEW_JOB = 'preview';
 
@@ -17,7 +21,24 @@ export interface PreviewJob {
   checksum: string;
 }
 
-/** Previews (~2048 px JPEG) of photos, made by a background job after each commit of new bytes. */
+export interface OpenedDerivative {
+  stream: Readable;
+  size: number;
+  etag: string;
+  /** Base64 thumbhash (thumbnails of assets that have one). */
+  thumbhash: string | null;
+}
+
+const REASONS: Record<DerivativeKind, { notReady: string; failed: string }> = {
+  preview: { notReady: 'PREVIEW_NOT_READY', failed: 'PREVIEW_FAILED' },
+  thumbnail: { notReady: 'THUMBNAIL_NOT_READY', failed: 'THUMBNAIL_FAILED' },
+};
+
+/**
+ * Derivatives of the originals, made by one background job after each commit of new bytes:
+ * a preview (~2048 px JPEG), a thumbnail (256 px WebP) and a thumbhash placeholder. A photo is
+ * decoded once for all three; a video gets them from its poster frame (ffmpeg), plus its duration.
+ */
 export class PreviewService {
   constructor(
     private readonly repos: Repositories,
@@ -26,60 +47,103 @@ export class PreviewService {
     private readonly clock: Clock,
   ) {}
 
-  /** The job: renders and stores the preview of one original; a last failure is recorded on it. */
+  /** The job: renders and stores the derivatives of one original; a last failure is recorded on them. */
   async generate(job: PreviewJob, context: JobContext): Promise<void> {
     const { accountId, checksum } = job;
-    const done = await this.repos.derivatives.find(accountId, checksum, 'preview');
-    if (done?.state === 'ready') return;
+    const [preview, thumbnail] = await Promise.all([
+      this.repos.derivatives.find(accountId, checksum, 'preview'),
+      this.repos.derivatives.find(accountId, checksum, 'thumbnail'),
+    ]);
+    if (preview?.state === 'ready' && thumbnail?.state === 'ready') return;
     const blob = await this.repos.blobs.find(accountId, checksum);
-    if (!blob || blob.type !== 'photo') return; // purged since, or nothing to preview
+    if (!blob) return; // purged since
     try {
-      const preview = await renderPreview(this.blobs.read(originalKey(accountId, checksum)));
-      const tmp = path.join(this.tmpDir, `preview-${randomBytes(8).toString('hex')}.jpg`);
-      await fsp.writeFile(tmp, preview.jpeg);
-      await this.blobs.importFile(derivativeKey(accountId, checksum, 'preview'), tmp);
-      await this.repos.derivatives.upsert({
-        account_id: accountId,
-        checksum,
-        kind: 'preview',
-        state: 'ready',
-        size: preview.jpeg.length,
-        width: preview.width,
-        height: preview.height,
-        error: null,
-        updated_at: this.clock(),
+      const source = originalKey(accountId, checksum);
+      const { rendered, durationMs } =
+        blob.type === 'video' ? await this.renderVideo(source) : { rendered: await renderDerivatives(this.blobs.read(source)), durationMs: null };
+      const rows = [
+        await this.store(accountId, checksum, 'preview', rendered.preview, { thumbhash: null, duration_ms: durationMs }),
+        await this.store(accountId, checksum, 'thumbnail', rendered.thumbnail, { thumbhash: rendered.thumbhash, duration_ms: durationMs }),
+      ];
+      // Both become ready together: a client that sees the preview finds the thumbnail too.
+      await this.repos.transaction(async (trx) => {
+        for (const row of rows) await trx.derivatives.upsert(row);
       });
     } catch (err) {
-      await this.repos.derivatives.upsert({
-        account_id: accountId,
-        checksum,
-        kind: 'preview',
-        state: context.final ? 'failed' : 'pending',
-        size: null,
-        width: null,
-        height: null,
-        error: err instanceof Error ? err.message : String(err),
-        updated_at: this.clock(),
-      });
+      const error = err instanceof Error ? err.message : String(err);
+      for (const kind of ['preview', 'thumbnail'] as const) {
+        await this.repos.derivatives.upsert({
+          account_id: accountId,
+          checksum,
+          kind,
+          state: context.final ? 'failed' : 'pending',
+          size: null,
+          width: null,
+          height: null,
+          error,
+          thumbhash: null,
+          duration_ms: null,
+          updated_at: this.clock(),
+        });
+      }
       throw err;
     }
   }
 
-  /** The preview of an asset's current bytes; NOT_FOUND with details.reason while there is none. */
-  async open(auth: Auth, assetId: string): Promise<{ stream: Readable; size: number; etag: string }> {
+  /** The derivative of an asset's current bytes; NOT_FOUND with details.reason while there is none. */
+  async open(auth: Auth, assetId: string, kind: DerivativeKind): Promise<OpenedDerivative> {
     const asset = await this.repos.assets.find(auth.accountId, assetId);
     if (!asset) throw new SkyrollError('NOT_FOUND');
-    if (asset.type !== 'photo') {
-      throw new SkyrollError('NOT_FOUND', 'Videos have no preview (yet): download the original', { reason: 'NO_PREVIEW' });
+    const row = await this.repos.derivatives.find(auth.accountId, asset.checksum, kind);
+    if (row?.state === 'failed') {
+      throw new SkyrollError('NOT_FOUND', `The ${kind} could not be made`, { reason: REASONS[kind].failed, error: row.error });
     }
-    const preview = await this.repos.derivatives.find(auth.accountId, asset.checksum, 'preview');
-    if (preview?.state === 'failed') {
-      throw new SkyrollError('NOT_FOUND', 'The preview could not be made', { reason: 'PREVIEW_FAILED', error: preview.error });
+    if (row?.state !== 'ready' || row.size === null) {
+      throw new SkyrollError('NOT_FOUND', `The ${kind} is not made yet; try again shortly`, { reason: REASONS[kind].notReady });
     }
-    if (preview?.state !== 'ready' || preview.size === null) {
-      throw new SkyrollError('NOT_FOUND', 'The preview is not made yet; try again shortly', { reason: 'PREVIEW_NOT_READY' });
+    const key = derivativeKey(auth.accountId, asset.checksum, kind);
+    return { stream: this.blobs.read(key), size: row.size, etag: `"${kind}-${asset.checksum}"`, thumbhash: row.thumbhash };
+  }
+
+  /** ffmpeg and ffprobe read files: the original is copied to tmp (it may live in S3) for the time of the job. */
+  private async renderVideo(source: string): Promise<{ rendered: RenderedDerivatives; durationMs: number | null }> {
+    const local = this.tmpPath('video');
+    try {
+      await pipeline(this.blobs.read(source), fs.createWriteStream(local));
+      const facts = await probeVideo(local);
+      const rendered = await renderDerivatives(await extractPoster(local, facts.durationMs));
+      return { rendered, durationMs: facts.durationMs };
+    } finally {
+      await fsp.rm(local, { force: true });
     }
-    const key = derivativeKey(auth.accountId, asset.checksum, 'preview');
-    return { stream: this.blobs.read(key), size: preview.size, etag: `"preview-${asset.checksum}"` };
+  }
+
+  /** Stores the file; its row (ready) is for the caller to write. */
+  private async store(
+    accountId: string,
+    checksum: string,
+    kind: DerivativeKind,
+    image: RenderedImage,
+    extra: { thumbhash: string | null; duration_ms: number | null },
+  ): Promise<DerivativeRow> {
+    const tmp = this.tmpPath(kind);
+    await fsp.writeFile(tmp, image.bytes);
+    await this.blobs.importFile(derivativeKey(accountId, checksum, kind), tmp);
+    return {
+      account_id: accountId,
+      checksum,
+      kind,
+      state: 'ready',
+      size: image.bytes.length,
+      width: image.width,
+      height: image.height,
+      error: null,
+      ...extra,
+      updated_at: this.clock(),
+    };
+  }
+
+  private tmpPath(prefix: string): string {
+    return path.join(this.tmpDir, `${prefix}-${randomBytes(8).toString('hex')}`);
   }
 }

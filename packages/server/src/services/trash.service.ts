@@ -112,7 +112,11 @@ export class TrashService {
         if (blob.counted_at !== null) freed += blob.size;
         await trx.derivatives.deleteAll(accountId, checksum);
         await trx.blobs.delete(accountId, checksum);
-        unreferenced.push(originalKey(accountId, checksum), derivativeKey(accountId, checksum, 'preview'));
+        unreferenced.push(
+          originalKey(accountId, checksum),
+          derivativeKey(accountId, checksum, 'preview'),
+          derivativeKey(accountId, checksum, 'thumbnail'),
+        );
       }
       await trx.accounts.releaseUsedBytes(accountId, freed);
       return { count: purgedIds.length, freedBytes: freed, keys: unreferenced };

@@ -28,7 +28,13 @@ export function originalKey(accountId: string, checksum: string): string {
   return `${accountId}/${checksum.slice(0, 2)}/${checksum}`;
 }
 
-/** Derivatives of an original live beside it in the same store (`<accountId>/preview/<aa>/<checksum>.jpg`). */
-export function derivativeKey(accountId: string, checksum: string, kind: 'preview'): string {
-  return `${accountId}/${kind}/${checksum.slice(0, 2)}/${checksum}.jpg`;
+export type DerivativeKind = 'preview' | 'thumbnail';
+const DERIVATIVE_EXTENSIONS: Record<DerivativeKind, string> = { preview: 'jpg', thumbnail: 'webp' };
+
+/**
+ * Derivatives of an original live beside it in the same store
+ * (`<accountId>/preview/<aa>/<checksum>.jpg`, `<accountId>/thumbnail/<aa>/<checksum>.webp`).
+ */
+export function derivativeKey(accountId: string, checksum: string, kind: DerivativeKind): string {
+  return `${accountId}/${kind}/${checksum.slice(0, 2)}/${checksum}.${DERIVATIVE_EXTENSIONS[kind]}`;
 }

@@ -1,22 +1,66 @@
 import type { Readable } from 'node:stream';
 import sharp from 'sharp';
+import { rgbaToThumbHash } from 'thumbhash';
 
 /** Long edge of a preview: enough for a full-screen view, a fraction of an original's bytes. */
 export const PREVIEW_LONG_EDGE = 2048;
+/** Long edge of a thumbnail: a grid cell on a high-density screen. */
+export const THUMBNAIL_LONG_EDGE = 256;
+/** thumbhash encodes images of at most 100×100 pixels. */
+const THUMBHASH_LONG_EDGE = 100;
 const PREVIEW_QUALITY = 82;
+const THUMBNAIL_QUALITY = 75;
+const MAX_INPUT_PIXELS = 268_402_689;
 
-export interface RenderedPreview {
-  jpeg: Buffer;
+export interface RenderedImage {
+  bytes: Buffer;
   width: number;
   height: number;
 }
 
-/** A JPEG preview of an image: EXIF orientation applied, long edge ≤ 2048 px (never enlarged). */
-export async function renderPreview(original: Readable): Promise<RenderedPreview> {
-  const pipeline = sharp({ failOn: 'none', limitInputPixels: 268_402_689 })
-    .rotate()
-    .resize({ width: PREVIEW_LONG_EDGE, height: PREVIEW_LONG_EDGE, fit: 'inside', withoutEnlargement: true })
-    .jpeg({ quality: PREVIEW_QUALITY, mozjpeg: false });
+export interface RenderedDerivatives {
+  /** JPEG, long edge ≤ 2048 px. */
+  preview: RenderedImage;
+  /** WebP, long edge ≤ 256 px. */
+  thumbnail: RenderedImage;
+  /** Base64 thumbhash: a ~25-byte placeholder shown before the thumbnail arrives. */
+  thumbhash: string;
+}
+
+/**
+ * The preview, thumbnail and thumbhash of an image (EXIF orientation applied, never enlarged).
+ * The original is decoded once, into the preview's pixels; the smaller outputs are made from those.
+ * Accepts a stream (an original in the blob store) or bytes (a video's poster frame).
+ */
+export async function renderDerivatives(original: Readable | Buffer): Promise<RenderedDerivatives> {
+  const decoded = await decodeToPreviewSize(original);
+  const raw = { raw: { width: decoded.info.width, height: decoded.info.height, channels: decoded.info.channels } };
+  const [preview, thumbnail, thumbhash] = await Promise.all([
+    sharp(decoded.data, raw).jpeg({ quality: PREVIEW_QUALITY, mozjpeg: false }).toBuffer({ resolveWithObject: true }),
+    sharp(decoded.data, raw)
+      .resize({ width: THUMBNAIL_LONG_EDGE, height: THUMBNAIL_LONG_EDGE, fit: 'inside', withoutEnlargement: true })
+      .webp({ quality: THUMBNAIL_QUALITY })
+      .toBuffer({ resolveWithObject: true }),
+    sharp(decoded.data, raw)
+      .resize({ width: THUMBHASH_LONG_EDGE, height: THUMBHASH_LONG_EDGE, fit: 'inside' })
+      .ensureAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true }),
+  ]);
+  return {
+    preview: { bytes: preview.data, width: preview.info.width, height: preview.info.height },
+    thumbnail: { bytes: thumbnail.data, width: thumbnail.info.width, height: thumbnail.info.height },
+    thumbhash: Buffer.from(rgbaToThumbHash(thumbhash.info.width, thumbhash.info.height, thumbhash.data)).toString('base64'),
+  };
+}
+
+/** Decodes, orients and shrinks to the preview's size: 8-bit sRGB pixels, alpha kept. */
+async function decodeToPreviewSize(original: Readable | Buffer) {
+  const resize = { width: PREVIEW_LONG_EDGE, height: PREVIEW_LONG_EDGE, fit: 'inside', withoutEnlargement: true } as const;
+  if (Buffer.isBuffer(original)) {
+    return sharp(original, { failOn: 'none', limitInputPixels: MAX_INPUT_PIXELS }).rotate().resize(resize).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  }
+  const pipeline = sharp({ failOn: 'none', limitInputPixels: MAX_INPUT_PIXELS }).rotate().resize(resize).toColourspace('srgb').raw();
   // A source that fails (a missing file, a dropped S3 read) must reject this call, not leave
   // sharp waiting forever or emit an error nobody listens to (which would end the process).
   const sourceFailed = new Promise<never>((_, reject) => original.once('error', reject));
@@ -26,6 +70,5 @@ export async function renderPreview(original: Readable): Promise<RenderedPreview
     original.unpipe(pipeline);
     pipeline.destroy();
   });
-  const { data, info } = await Promise.race([original.pipe(pipeline).toBuffer({ resolveWithObject: true }), sourceFailed]);
-  return { jpeg: data, width: info.width, height: info.height };
+  return Promise.race([original.pipe(pipeline).toBuffer({ resolveWithObject: true }), sourceFailed]);
 }
