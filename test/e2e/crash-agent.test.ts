@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Harness, hashTree, waitFor, type SkyrollServer } from '../support/harness.js';
-import { COUNT, CONVERGE_MS, assertConverged, setUpCrashScenario } from './crash-scenario.js';
+import { COUNT, CONVERGE_MS, assertConverged, setUpCrashScenario, startUntilUploaded } from './crash-scenario.js';
 
 describe('agent crash during a 200-photo sync', () => {
   const h = new Harness();
@@ -17,19 +17,7 @@ describe('agent crash during a 200-photo sync', () => {
 
   it('kill -9 of both agents mid-upload, and of B again mid-download, then restart: converges', { timeout: 240_000 }, async () => {
     const { account, expected, api } = await setUpCrashScenario(h, server, 'agentkill', 41);
-    const [a, b] = account.devices;
-    const agentA = h.startAgent(a);
-    const agentB = h.startAgent(b);
-
-    const uploaded = await waitFor(
-      async () => {
-        const n = (await api.liveAssets()).length;
-        return n >= 15 ? n : 0;
-      },
-      60_000,
-      'A to upload its first 15 photos',
-      { intervalMs: 50, explain: () => `agent A output:\n${agentA.log.slice(-2000)}` },
-    );
+    const { agentA, agentB, uploaded } = await startUntilUploaded(h, account, api);
     await Promise.all([agentA.kill(), agentB.kill()]);
     expect(uploaded, 'the agents were killed in the middle of the upload').toBeLessThan(COUNT);
 
@@ -37,7 +25,7 @@ describe('agent crash during a 200-photo sync', () => {
     agentB.start();
     const onB = await waitFor(
       async () => {
-        const n = (await hashTree(b.syncDir)).size;
+        const n = (await hashTree(agentB.device.syncDir)).size;
         return n >= 40 ? n : 0;
       },
       CONVERGE_MS,

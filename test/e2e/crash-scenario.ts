@@ -4,7 +4,7 @@
  */
 import { expect } from 'vitest';
 import { ApiClient } from '../support/api.js';
-import { hashTree, sleep, treesEqual, waitFor, waitForTrees, type Account, type Harness, type SkyrollServer, type Tree } from '../support/harness.js';
+import { hashTree, sleep, treesEqual, waitFor, waitForTrees, type Account, type Agent, type Harness, type SkyrollServer, type Tree } from '../support/harness.js';
 import { writePhotos } from '../support/photos.js';
 import { treeOf } from '../support/trees.js';
 
@@ -22,6 +22,28 @@ export async function setUpCrashScenario(
   const photos = await writePhotos(account.devices[0].syncDir, COUNT, { ...SMALL, seed, subdir: 'DCIM/100CANON' });
   const api = await ApiClient.login(server.url, account.email, account.password);
   return { account, expected: treeOf(photos), api };
+}
+
+/** Starts both agents and waits until A has uploaded `first` photos: the moment to crash something. */
+export async function startUntilUploaded(
+  h: Harness,
+  account: Account,
+  api: ApiClient,
+  first = 15,
+): Promise<{ agentA: Agent; agentB: Agent; uploaded: number }> {
+  const [a, b] = account.devices;
+  const agentA = h.startAgent(a);
+  const agentB = h.startAgent(b);
+  const uploaded = await waitFor(
+    async () => {
+      const n = (await api.liveAssets()).length;
+      return n >= first ? n : 0;
+    },
+    60_000,
+    `A to upload its first ${first} photos`,
+    { intervalMs: 50, explain: () => `agent A output:\n${agentA.log.slice(-2000)}` },
+  );
+  return { agentA, agentB, uploaded };
 }
 
 export async function assertConverged(h: Harness, account: Account, expected: Tree, api: ApiClient): Promise<void> {

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Harness, sleep, waitFor, type SkyrollServer } from '../support/harness.js';
-import { COUNT, assertConverged, setUpCrashScenario } from './crash-scenario.js';
+import { COUNT, assertConverged, setUpCrashScenario, startUntilUploaded } from './crash-scenario.js';
 
 describe('server crash during a 200-photo sync', () => {
   const h = new Harness();
@@ -17,19 +17,7 @@ describe('server crash during a 200-photo sync', () => {
 
   it('kill -9 of the server mid-sync, then restart on the same data: converges', { timeout: 240_000 }, async () => {
     const { account, expected, api } = await setUpCrashScenario(h, server, 'serverkill', 42);
-    const [a, b] = account.devices;
-    const agentA = h.startAgent(a);
-    const agentB = h.startAgent(b);
-
-    const uploaded = await waitFor(
-      async () => {
-        const n = (await api.liveAssets()).length;
-        return n >= 15 ? n : 0;
-      },
-      60_000,
-      'A to upload its first 15 photos',
-      { intervalMs: 50, explain: () => `agent A output:\n${agentA.log.slice(-2000)}` },
-    );
+    const { agentA, agentB, uploaded } = await startUntilUploaded(h, account, api);
     await server.kill();
     expect(uploaded, 'the server was killed in the middle of the sync').toBeLessThan(COUNT);
     // The agents meet a dead server for a while (connection refused), then it comes back.
