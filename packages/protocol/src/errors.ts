@@ -19,6 +19,7 @@ export const ERRORS = {
   NOT_FOUND: { status: 404, message: 'No such item' },
   BLOB_MISSING: { status: 409, message: 'The original has not been uploaded yet' },
   QUOTA_EXCEEDED: { status: 507, message: 'Cloud storage is full' },
+  UPLOAD_LOCKED: { status: 423, message: 'The upload is in use by another request; try again shortly' },
   UPDATE_REQUIRED: { status: 426, message: 'This client is too old or too new for the server' },
   INTERNAL: { status: 500, message: 'Internal server error' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -20,6 +20,7 @@ export const MESSAGES: Record<ErrorCode, string> = {
   NOT_FOUND: 'No such item.',
   BLOB_MISSING: 'The original has not been uploaded yet; sync will upload it.',
   QUOTA_EXCEEDED: 'Cloud storage is full: free space (empty the trash) or choose a bigger plan.',
+  UPLOAD_LOCKED: 'The upload is busy on the server (another request holds it); it is retried shortly.',
   UPDATE_REQUIRED: 'This version of Skyroll cannot talk to the server: update Skyroll.',
   INTERNAL: 'The server had an internal error; try again later.',
 };

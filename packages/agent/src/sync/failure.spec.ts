@@ -1,6 +1,6 @@
 import { SkyrollError, type ErrorCode } from '@skyroll/protocol';
 import { describe, expect, it } from 'vitest';
-import { OfflineError } from '../transfer/api-client.js';
+import { OfflineError, errorFromBody } from '../transfer/api-client.js';
 import { failureOf } from './failure.js';
 
 describe('failureOf', () => {
@@ -13,6 +13,7 @@ describe('failureOf', () => {
     ['EMPTY_FILE', 'failed', 'agent', true],
     ['NOT_FOUND', 'failed', 'agent', false],
     ['CHECKSUM_MISMATCH', 'pending', null, false],
+    ['UPLOAD_LOCKED', 'pending', null, false],
   ])('%s -> %s (%s), permanent %s', (code, state, reason, permanent) => {
     const failure = failureOf(new SkyrollError(code));
     expect(failure).toMatchObject({ state, reason });
@@ -30,6 +31,11 @@ describe('failureOf', () => {
     const failure = failureOf(new SkyrollError('QUOTA_EXCEEDED', undefined, details));
     expect(failure).toMatchObject({ state: 'blocked', reason: 'cloud-storage' });
     expect(failure.detail).toMatch(text);
+  });
+
+  it('a 423 from the server reads as UPLOAD_LOCKED, with or without a body', () => {
+    expect(errorFromBody(423, '').code).toBe('UPLOAD_LOCKED');
+    expect(errorFromBody(423, JSON.stringify(new SkyrollError('UPLOAD_LOCKED').toBody())).code).toBe('UPLOAD_LOCKED');
   });
 
   it('a full disk is a device-storage block', () => {

@@ -36,6 +36,7 @@ export function failureOf(err: unknown): Failure {
         return { state: 'blocked', reason: 'account', detail: signedOutDetail(err), fatal: true };
       case 'CHECKSUM_MISMATCH':
       case 'BLOB_MISSING':
+      case 'UPLOAD_LOCKED':
         return { state: 'pending', reason: null, detail: err.message, retrySoon: true };
       case 'INTERNAL':
       case 'RATE_LIMITED':

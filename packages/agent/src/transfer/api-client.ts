@@ -226,6 +226,7 @@ function codeOfStatus(status: number): ErrorCode {
     404: 'NOT_FOUND',
     413: 'PAYLOAD_TOO_LARGE',
     415: 'UNSUPPORTED_MEDIA',
+    423: 'UPLOAD_LOCKED',
     426: 'UPDATE_REQUIRED',
     429: 'RATE_LIMITED',
     507: 'QUOTA_EXCEEDED',

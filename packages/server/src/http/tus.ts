@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { ERRORS as TUS_ERRORS, Server } from '@tus/server';
 import { NodeRequest, sendNodeResponse } from 'srvx/node';
-import { ROUTES, SkyrollError, type ErrorBody, type ErrorCode } from '@skyroll/protocol';
+import { ERRORS, ROUTES, SkyrollError, type ErrorBody, type ErrorCode } from '@skyroll/protocol';
 import type { Auth } from '../services/auth.service.js';
 import type { UploadService } from '../services/upload.service.js';
 import type { UploadStore } from '../stores/upload-store.js';
@@ -96,8 +96,8 @@ export class TusEndpoint {
  * byte 0, and a 423 by trying again.
  */
 const LOCKED = {
-  status_code: 423,
-  body: JSON.stringify({ error: { code: 'BAD_REQUEST', message: 'The upload is in use by another request; try again shortly' } } satisfies ErrorBody),
+  status_code: ERRORS.UPLOAD_LOCKED.status,
+  body: JSON.stringify(new SkyrollError('UPLOAD_LOCKED').toBody()),
 };
 
 /** What tus answers to HEAD on a complete upload (which, verified, is gone from tus's store). */
@@ -134,6 +134,7 @@ async function asErrorBody(response: Response): Promise<Response> {
 function codeForStatus(status: number): ErrorCode {
   if (status === 404 || status === 410) return 'NOT_FOUND';
   if (status === 413) return 'PAYLOAD_TOO_LARGE';
+  if (status === 423) return 'UPLOAD_LOCKED';
   if (status >= 500) return 'INTERNAL';
   return 'BAD_REQUEST';
 }
