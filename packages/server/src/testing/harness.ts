@@ -238,18 +238,10 @@ export async function tusUpload(base: string, token: string, bytes: Uint8Array, 
   return tusPatch(base, token, created.headers.get('location')!, 0, bytes);
 }
 
-/** Reads Server-Sent Events from GET /api/events; `next()` resolves with the next journal head. */
-export async function openEvents(base: string, token: string, viaQuery = false) {
-  const controller = new AbortController();
-  const res = await fetch(viaQuery ? `${base}/api/events?token=${token}` : `${base}/api/events`, {
-    headers: viaQuery ? {} : { authorization: `Bearer ${token}` },
-    signal: controller.signal,
-  });
+/** Feeds each blank-line-separated block of an SSE response to onBlock, in the background, until it ends or is aborted. */
+function readEventBlocks(res: Response, onBlock: (block: string) => void): void {
   const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
-  const heads: number[] = [];
-  let pings = 0;
-  const waiters: Array<() => void> = [];
   void (async () => {
     try {
       for (;;) {
@@ -258,18 +250,32 @@ export async function openEvents(base: string, token: string, viaQuery = false) 
         buffer += value;
         let end: number;
         while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
+          onBlock(buffer.slice(0, end));
           buffer = buffer.slice(end + 2);
-          const data = /^event: journal\ndata: (.*)$/m.exec(block);
-          if (data) heads.push((JSON.parse(data[1]) as { head: number }).head);
-          if (block.startsWith(': ping')) pings++;
-          waiters.splice(0).forEach((w) => w());
         }
       }
     } catch {
       // aborted
     }
   })();
+}
+
+/** Reads Server-Sent Events from GET /api/events; `next()` resolves with the next journal head. */
+export async function openEvents(base: string, token: string, viaQuery = false) {
+  const controller = new AbortController();
+  const res = await fetch(viaQuery ? `${base}/api/events?token=${token}` : `${base}/api/events`, {
+    headers: viaQuery ? {} : { authorization: `Bearer ${token}` },
+    signal: controller.signal,
+  });
+  const heads: number[] = [];
+  let pings = 0;
+  const waiters: Array<() => void> = [];
+  readEventBlocks(res, (block) => {
+    const data = /^event: journal\ndata: (.*)$/m.exec(block);
+    if (data) heads.push((JSON.parse(data[1]) as { head: number }).head);
+    if (block.startsWith(': ping')) pings++;
+    waiters.splice(0).forEach((w) => w());
+  });
   return {
     status: res.status,
     contentType: res.headers.get('content-type'),
@@ -301,27 +307,11 @@ export interface ServerSentEvent {
 export async function openEventStream(base: string, token: string) {
   const controller = new AbortController();
   const res = await fetch(`${base}/api/events`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
   const events: ServerSentEvent[] = [];
-  let buffer = '';
-  void (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += value;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const m = /^event: (\S+)\ndata: (.*)$/m.exec(block);
-          if (m) events.push({ event: m[1], data: JSON.parse(m[2]), at: Date.now() });
-        }
-      }
-    } catch {
-      // aborted
-    }
-  })();
+  readEventBlocks(res, (block) => {
+    const m = /^event: (\S+)\ndata: (.*)$/m.exec(block);
+    if (m) events.push({ event: m[1], data: JSON.parse(m[2]), at: Date.now() });
+  });
   return {
     events,
     /** The first event of `type` matching `match`, arriving within timeoutMs. */
