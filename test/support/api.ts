@@ -77,14 +77,14 @@ export class ApiClient {
     return { status: res.status, headers: res.headers, body: parsed as T, text };
   }
 
-  /** Reads the whole journal and folds it: asset id → the asset as it is now (null once purged). */
+  /** Reads the whole journal and folds it: asset id → the asset as it is now (null once purged); album entries are skipped. */
   async library(): Promise<Map<string, Asset | null>> {
     const assets = new Map<string, Asset | null>();
     let after = 0;
     for (let page = 0; page < 10_000; page++) {
       const res = await this.request<JournalPage>(`${ROUTES.journal}?after=${after}&limit=1000`);
       if (res.status !== 200) throw new Error(`GET ${ROUTES.journal}: ${res.status} ${res.text.slice(0, 500)}`);
-      for (const entry of res.body.entries) assets.set(entry.assetId, entry.asset);
+      for (const entry of res.body.entries) if (entry.assetId !== null) assets.set(entry.assetId, entry.asset);
       if (!res.body.more) return assets;
       after = res.body.cursor;
     }

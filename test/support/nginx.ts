@@ -5,39 +5,19 @@
  * nothing installed by hand is needed.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ensureDebianPackage, NGINX_LIGHT } from './debian.js';
 import { REPO_ROOT, stopChild, tail } from './processes.js';
 
 const run = promisify(execFile);
-const NGINX = '/usr/sbin/nginx';
 export const NGINX_CONF = join(REPO_ROOT, 'deploy/nginx/skyroll.conf');
 
 /** The nginx binary, installing Debian's nginx-light when it is missing. */
-export async function ensureNginx(): Promise<string> {
-  if (existsSync(NGINX)) return NGINX;
-  try {
-    await run('apt-get', ['install', '-y', '--no-install-recommends', 'nginx-light'], {
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-      timeout: 300_000,
-    });
-  } catch (first) {
-    // A fresh machine may have no package lists yet.
-    try {
-      await run('apt-get', ['update'], { timeout: 300_000 });
-      await run('apt-get', ['install', '-y', '--no-install-recommends', 'nginx-light'], {
-        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-        timeout: 300_000,
-      });
-    } catch (second) {
-      throw new Error(`nginx is needed by the replica tests and could not be installed (apt-get install nginx-light): ${String(second)}\nfirst attempt: ${String(first)}`);
-    }
-  }
-  if (!existsSync(NGINX)) throw new Error(`apt-get installed nginx-light but ${NGINX} is missing`);
-  return NGINX;
+export function ensureNginx(): Promise<string> {
+  return ensureDebianPackage(NGINX_LIGHT);
 }
 
 export async function freePort(): Promise<number> {

@@ -21,7 +21,7 @@ const health = {
   reportedAt: now - 10_000,
   stale: false,
 };
-const device = (over: Partial<Device>): Device => ({ id: 'd1', name: 'phone', createdAt: 0, lastSeenAt: now - 30_000, revoked: false, settings, health, ...over });
+const device = (over: Partial<Device>): Device => ({ id: 'd1', name: 'phone', createdAt: 0, lastSeenAt: now - 30_000, revoked: false, kind: 'agent', settings, health, ...over });
 
 describe('formatDevices', () => {
   it('shows settings, counts, the blocking reason with its fix and the last error', () => {

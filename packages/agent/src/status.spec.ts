@@ -59,4 +59,25 @@ describe('statusReport', () => {
     expect(report.items.find((i) => i.path === 'a/big.mov')).toMatchObject({ state: 'blocked', reason: 'cloud-storage' });
     expect(report.items.find((i) => i.path === 'bad.jpg')).toMatchObject({ state: 'failed', reason: 'agent', detail: 'The file is damaged' });
   });
+
+  it('gives every item its metadata when known, and shows synced items that have some', () => {
+    const metadata = new Map([
+      ['a/old.jpg', { favorite: true, hidden: false, albums: ['Lisbon', 'Porto'] }],
+      ['b.jpg', { favorite: false, hidden: false, albums: [] }],
+    ]);
+    const report = statusReport({ syncedPaths: ['a/old.jpg', 'b.jpg'], items, metadataOf: (path) => metadata.get(path) });
+    expect(report.items.find((i) => i.path === 'a/old.jpg')).toEqual({
+      path: 'a/old.jpg',
+      state: 'synced',
+      reason: null,
+      detail: null,
+      favorite: true,
+      hidden: false,
+      albums: ['Lisbon', 'Porto'],
+    });
+    expect(report.items.find((i) => i.path === 'a/new.jpg')).toMatchObject({ favorite: false, hidden: false, albums: [] });
+    const text = formatStatus(report);
+    expect(text).toContain('synced      a/old.jpg  (favorite, in Lisbon, Porto)');
+    expect(text).not.toContain('b.jpg');
+  });
 });

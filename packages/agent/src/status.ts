@@ -6,6 +6,17 @@ export interface StatusItem {
   state: ItemState | 'synced';
   reason: Reason | null;
   detail: string | null;
+  /** Metadata of the item's asset (defaults for a file not in the cloud yet). */
+  favorite?: boolean;
+  hidden?: boolean;
+  /** Names of the albums holding it. */
+  albums?: string[];
+}
+
+export interface ItemMetadata {
+  favorite: boolean;
+  hidden: boolean;
+  albums: string[];
 }
 
 export interface StatusReport {
@@ -26,6 +37,8 @@ export interface StatusInput {
   unseenPaths?: string[];
   /** When no agent is there to move waiting items: why, with the fix (they wait on reason `agent`). */
   agentAbsent?: { detail: string };
+  /** The metadata of the asset at a path (undefined: none known); given, every item carries it. */
+  metadataOf?: (path: string) => ItemMetadata | undefined;
 }
 
 export function statusReport(input: StatusInput): StatusReport {
@@ -49,7 +62,8 @@ export function statusReport(input: StatusInput): StatusReport {
   const under = input.under?.replace(/\/+$/, '');
   const items = [...byPath.values()]
     .filter((i) => !under || under === '.' || i.path === under || i.path.startsWith(`${under}/`))
-    .sort((a, b) => a.path.localeCompare(b.path));
+    .sort((a, b) => a.path.localeCompare(b.path))
+    .map((i) => (input.metadataOf ? { ...i, ...(input.metadataOf(i.path) ?? { favorite: false, hidden: false, albums: [] }) } : i));
   const summary = { synced: 0, pending: 0, blocked: 0, failed: 0 };
   for (const i of items) {
     if (i.state === 'synced' || i.state === 'optimized') summary.synced++;
@@ -60,12 +74,21 @@ export function statusReport(input: StatusInput): StatusReport {
   return { summary, items };
 }
 
-/** One line per item that is not synced, then the summary. */
+/** One line per item that is not synced or has metadata (favorite, hidden, albums), then the summary. */
 export function formatStatus(report: StatusReport): string {
   const lines = report.items
-    .filter((i) => i.state !== 'synced' && i.state !== 'optimized')
-    .map((i) => `${i.state.padEnd(11)} ${i.path}${i.reason ? `  [${i.reason}]` : ''}${i.detail ? `  ${i.detail}` : ''}`);
+    .filter((i) => (i.state !== 'synced' && i.state !== 'optimized') || metadataText(i))
+    .map((i) => `${i.state.padEnd(11)} ${i.path}${i.reason ? `  [${i.reason}]` : ''}${i.detail ? `  ${i.detail}` : ''}${metadataText(i) ? `  (${metadataText(i)})` : ''}`);
   const { synced, pending, blocked, failed } = report.summary;
   lines.push(`${synced} synced, ${pending} pending, ${blocked} blocked, ${failed} failed`);
   return lines.join('\n');
+}
+
+/** "favorite, hidden, in Lisbon, Porto", or '' when the item has none of them. */
+function metadataText(item: StatusItem): string {
+  const parts: string[] = [];
+  if (item.favorite) parts.push('favorite');
+  if (item.hidden) parts.push('hidden');
+  if (item.albums?.length) parts.push(`in ${item.albums.join(', ')}`);
+  return parts.join(', ');
 }

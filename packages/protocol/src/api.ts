@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isHlc } from './hlc.js';
 import { isSafeRelativePath } from './path.js';
 
 export const Checksum = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256');
@@ -14,6 +15,8 @@ export const LoginRequest = z.object({
   email: Email,
   password: z.string().min(1).max(1024),
   deviceName: z.string().min(1).max(200),
+  /** `cookie`: a browser sign-in (see SESSION_COOKIE); the device is of kind `web`. */
+  session: z.enum(['token', 'cookie']).optional(),
 });
 export const LoginResponse = z.object({
   accountId: z.string(),
@@ -157,6 +160,8 @@ export const Device = z.object({
   /** Last authenticated request, to the minute; null before the first one. */
   lastSeenAt: z.number().nullable(),
   revoked: z.boolean(),
+  /** `agent` (a synced folder) or `web` (a browser session, which has no sync settings to act on). */
+  kind: z.enum(['agent', 'web']),
   settings: DeviceSettings,
   /** The agent's last heartbeat; null for a device that never sent one (a browser, an old agent). */
   health: DeviceHealth.nullable(),
@@ -204,6 +209,19 @@ export const Asset = z.object({
   trashedAt: z.number().nullable(),
   /** 1 for the first bytes; +1 each time a device saves new bytes over it. */
   version: z.number().int().positive(),
+  /** Metadata, last writer wins per field (hybrid logical clocks: see AssetMetadata). */
+  favorite: z.boolean(),
+  hidden: z.boolean(),
+  caption: z.string(),
+  /** Ids of the albums that hold the asset. */
+  albumIds: z.array(z.string()),
+  /** Base64 thumbhash placeholder; null until the thumbnail is made (or when it failed). */
+  thumbhash: z.string().nullable(),
+  /** A video's duration in ms; null for photos and until the video was probed. */
+  durationMs: z.number().int().nonnegative().nullable(),
+  /** Thumbnail + preview: `pending` until made, `failed` when the file could not be read (see `mediaError`). */
+  media: z.enum(['pending', 'ready', 'failed']),
+  mediaError: z.string().nullable(),
 });
 export type Asset = z.infer<typeof Asset>;
 
@@ -230,6 +248,103 @@ export const AssetIdsRequest = z.object({ assetIds: z.array(AssetId).min(1).max(
 export const AssetsResponse = z.object({ assets: z.array(Asset) });
 export const AssetIdParams = z.object({ id: AssetId });
 
+// ---- metadata (favorite, hidden, caption, albums): last writer wins per field ----
+/** A hybrid-logical-clock timestamp (see hlc.ts); the later one wins. */
+export const Hlc = z.string().refine(isHlc, 'a hybrid logical clock timestamp');
+/**
+ * `PATCH /api/assets/:id/metadata` and, for many at once, `POST /api/assets/metadata` (with
+ * `assetIds`). `hlc`: when the change was made on the client (an agent sends its own clock, so an
+ * edit made offline is ordered by when it was made); omitted = now, by the server's clock. A field
+ * changes only when `hlc` is later than the field's own; the response always carries the winner.
+ */
+export const AssetMetadataPatch = z
+  .object({ favorite: z.boolean().optional(), hidden: z.boolean().optional(), caption: z.string().max(2000).optional(), hlc: Hlc.optional() })
+  .strict();
+export type AssetMetadataPatch = z.infer<typeof AssetMetadataPatch>;
+export const AssetsMetadataPatch = AssetMetadataPatch.extend({ assetIds: z.array(AssetId).min(1).max(1000) }).strict();
+export const AssetResponse = z.object({ asset: Asset });
+
+export const AlbumId = z.uuid();
+export const AlbumName = z.string().trim().min(1).max(200);
+export const Album = z.object({
+  id: AlbumId,
+  name: z.string(),
+  /** Live assets in the album (trashed ones are not counted). */
+  assetCount: z.number().int().nonnegative(),
+  /** The newest live asset's id, for a cover; null when empty. */
+  coverAssetId: AssetId.nullable(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  /** A deleted album (a tombstone, so a late add on another device cannot bring it back). */
+  deleted: z.boolean(),
+});
+export type Album = z.infer<typeof Album>;
+export const AlbumsResponse = z.object({ albums: z.array(Album) });
+export const AlbumResponse = z.object({ album: Album });
+export const AlbumIdParams = z.object({ id: AlbumId });
+/** `POST /api/albums`: `id` lets a device create an album offline and use it at once (idempotent). */
+export const CreateAlbumRequest = z.object({ id: AlbumId.optional(), name: AlbumName, hlc: Hlc.optional() }).strict();
+/** `PATCH /api/albums/:id`: rename. */
+export const RenameAlbumRequest = z.object({ name: AlbumName, hlc: Hlc.optional() }).strict();
+/** `DELETE /api/albums/:id` body (optional): when the delete was made. */
+export const DeleteAlbumRequest = z.object({ hlc: Hlc.optional() }).strict();
+/** `POST /api/albums/:id/assets` (add) and `DELETE /api/albums/:id/assets` (remove). */
+export const AlbumAssetsRequest = z.object({ assetIds: z.array(AssetId).min(1).max(1000), hlc: Hlc.optional() }).strict();
+/** Answer to an album add/remove: the album and the assets as they are now. */
+export const AlbumAssetsResponse = z.object({ album: Album, assets: z.array(Asset) });
+
+// ---- timeline: the library in time buckets, never all at once ----
+/**
+ * Filters shared by both timeline calls. The sort time of an asset is `takenAt ?? createdAt`;
+ * buckets are calendar months in UTC, newest first. Hidden assets appear only with `hidden=true`
+ * (and then only they); trashed assets never.
+ */
+export const TimelineFilter = z.object({
+  favorite: z.enum(['true', 'false']).optional(),
+  hidden: z.enum(['true', 'false']).optional(),
+  albumId: AlbumId.optional(),
+  type: AssetType.optional(),
+});
+/** `GET /api/timeline/buckets`: `{ buckets: [{ bucket: '2026-11', count }] }`. */
+export const TimelineBucketsQuery = TimelineFilter;
+export const TimelineBucketsResponse = z.object({
+  buckets: z.array(z.object({ bucket: z.string().regex(/^\d{4}-\d{2}$/), count: z.number().int().positive() })),
+  total: z.number().int().nonnegative(),
+});
+export type TimelineBucketsResponse = z.infer<typeof TimelineBucketsResponse>;
+/** `GET /api/timeline/bucket?bucket=2026-11`: that month's assets, newest first, in a compact form. */
+export const TimelineBucketQuery = TimelineFilter.extend({ bucket: z.string().regex(/^\d{4}-\d{2}$/) });
+export const TimelineAsset = z.object({
+  id: AssetId,
+  /** takenAt ?? createdAt. */
+  sortAt: z.number(),
+  type: AssetType,
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  favorite: z.boolean(),
+  thumbhash: z.string().nullable(),
+  durationMs: z.number().int().nullable(),
+});
+export type TimelineAsset = z.infer<typeof TimelineAsset>;
+export const TimelineBucketResponse = z.object({ bucket: z.string(), assets: z.array(TimelineAsset) });
+export type TimelineBucketResponse = z.infer<typeof TimelineBucketResponse>;
+
+/** `GET /api/assets/:id/info`: what the viewer's info panel shows. */
+export const AssetInfo = z.object({
+  asset: Asset,
+  fileName: z.string(),
+  camera: z.object({ make: z.string().nullable(), model: z.string().nullable(), lens: z.string().nullable() }).nullable(),
+  exposure: z
+    .object({ fNumber: z.number().nullable(), exposureTime: z.number().nullable(), iso: z.number().nullable(), focalLength: z.number().nullable() })
+    .nullable(),
+  /** From EXIF GPS; null when the file has none. */
+  location: z.object({ latitude: z.number(), longitude: z.number(), altitude: z.number().nullable() }).nullable(),
+  derivatives: z.array(
+    z.object({ kind: z.string(), state: z.enum(['pending', 'ready', 'failed']), width: z.number().nullable(), height: z.number().nullable(), error: z.string().nullable() }),
+  ),
+});
+export type AssetInfo = z.infer<typeof AssetInfo>;
+
 // ---- journal ----
 export const JournalEntryType = z.enum([
   'asset.added',
@@ -238,13 +353,22 @@ export const JournalEntryType = z.enum([
   'asset.trashed',
   'asset.restored',
   'asset.purged',
+  /** favorite / hidden / caption / album membership changed: `asset` carries the new values. */
+  'asset.metadata',
+  /** An album was created or renamed: `album` carries it; `assetId` is null. */
+  'album.updated',
+  /** An album was deleted: `album` carries its tombstone; `assetId` is null. */
+  'album.deleted',
 ]);
 export const JournalEntry = z.object({
   seq: z.number().int().positive(),
   type: JournalEntryType,
-  assetId: AssetId,
-  /** The asset as it is after this change (null once purged). */
+  /** The asset changed; null for album entries. */
+  assetId: AssetId.nullable(),
+  /** The asset as it is after this change (null once purged, and for album entries). */
   asset: Asset.nullable(),
+  /** The album as it is after this change (album entries only). */
+  album: Album.nullable(),
   deviceId: z.string().nullable(),
   at: z.number(),
 });
@@ -308,4 +432,29 @@ export const ROUTES = {
   /** DELETE: sign a device of the account out (revoke its token), 204. */
   device: (id: string) => `/api/devices/${id}`,
   adminPlan: '/api/admin/accounts/plan',
+  /** PATCH (AssetMetadataPatch) → AssetResponse. */
+  assetMetadata: (id: string) => `/api/assets/${id}/metadata`,
+  /** POST (AssetsMetadataPatch) → AssetsResponse. */
+  assetsMetadata: '/api/assets/metadata',
+  /** GET → AssetInfo. */
+  assetInfo: (id: string) => `/api/assets/${id}/info`,
+  /** GET → AlbumsResponse (live albums; `?deleted=true` adds tombstones); POST (CreateAlbumRequest) → AlbumResponse. */
+  albums: '/api/albums',
+  /** GET / PATCH (rename) / DELETE. */
+  album: (id: string) => `/api/albums/${id}`,
+  /** POST add, DELETE remove (AlbumAssetsRequest) → AlbumAssetsResponse. */
+  albumAssets: (id: string) => `/api/albums/${id}/assets`,
+  timelineBuckets: '/api/timeline/buckets',
+  timelineBucket: '/api/timeline/bucket',
+  /** The OpenAPI document (JSON at /api/docs/json) and its browsable UI. */
+  docs: '/api/docs',
 } as const;
+
+/**
+ * Browser sessions: `POST /api/auth/login` with `{ ..., session: 'cookie' }` also sets an HttpOnly,
+ * SameSite=Strict cookie holding the token (so <img> and EventSource are authenticated). A request
+ * authenticated by that cookie alone must carry this header on every method but GET/HEAD
+ * (a cross-site form cannot set it).
+ */
+export const SESSION_COOKIE = 'skyroll_session';
+export const CSRF_HEADER = 'x-skyroll-csrf';

@@ -13,6 +13,7 @@ export const ERRORS = {
   INVALID_PATH: { status: 400, message: 'The path is not a safe relative path' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
   UNAUTHORIZED: { status: 401, message: 'Sign in first: the token is missing, invalid or revoked' },
+  CSRF_REQUIRED: { status: 403, message: 'A request signed in by the browser session cookie must carry the x-skyroll-csrf header' },
   INVALID_CREDENTIALS: { status: 401, message: 'Wrong email or password' },
   EMAIL_TAKEN: { status: 409, message: 'An account with this email already exists' },
   RATE_LIMITED: { status: 429, message: 'Too many attempts; wait a minute and try again' },

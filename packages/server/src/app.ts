@@ -2,35 +2,46 @@ import { randomBytes } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { destination, pino, type Logger } from 'pino';
-import { SKYROLL_VERSION } from '@skyroll/protocol';
+import { HybridClock, SKYROLL_VERSION } from '@skyroll/protocol';
 import type { ServerConfig } from './config.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
 import { createEventBus } from './events/create-event-bus.js';
 import { JobQueue } from './jobs/job-queue.js';
+import { registerApiDocs } from './http/api-docs.js';
 import { ConnectionTracker } from './http/connections.js';
 import { registerErrorHandling } from './http/errors.js';
 import { registerRequestHooks } from './http/hooks.js';
 import { JournalEventStreams } from './http/sse.js';
 import { TusEndpoint } from './http/tus.js';
+import { findWebApp, registerWebApp, webAppFallback } from './http/web-app.js';
 import { Repositories } from './repositories/repositories.js';
 import { accountRoutes } from './routes/account.routes.js';
+import { albumRoutes } from './routes/album.routes.js';
 import { assetRoutes } from './routes/asset.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { deviceRoutes } from './routes/device.routes.js';
 import { journalRoutes } from './routes/journal.routes.js';
+import { metadataRoutes } from './routes/metadata.routes.js';
 import { serverRoutes } from './routes/server.routes.js';
 import type { Api } from './routes/route-types.js';
+import { timelineRoutes } from './routes/timeline.routes.js';
+import { mediaRoutes } from './routes/media.routes.js';
 import { uploadRoutes } from './routes/upload.routes.js';
 import { AccountService } from './services/account.service.js';
+import { AlbumService } from './services/album.service.js';
+import { AssetMetadataService } from './services/asset-metadata.service.js';
 import { AssetService } from './services/asset.service.js';
 import { AuthService } from './services/auth.service.js';
 import { DeviceService } from './services/device.service.js';
 import { JournalService } from './services/journal.service.js';
-import { PREVIEW_JOB, PreviewService } from './services/preview.service.js';
+import { AssetInfoService } from './services/media/asset-info.service.js';
+import { PreviewService } from './services/preview.service.js';
+import { TimelineService } from './services/timeline.service.js';
 import { TRASH_SWEEP_JOB, TrashService } from './services/trash.service.js';
 import { UploadService } from './services/upload.service.js';
 import { createBlobStore } from './stores/create-blob-store.js';
@@ -60,11 +71,15 @@ export async function buildApp(config: ServerConfig, logger: Logger = createLogg
   const journal = new JournalService(repos, events, clock);
   const accounts = new AccountService(repos, events, plans);
   const assets = new AssetService(repos, journal, blobStore, jobs, plans, clock);
+  // One clock orders every metadata change this process stamps after all it was sent (see lww.ts).
+  const hlc = new HybridClock('server', clock);
+  const metadata = new AssetMetadataService(repos, journal, hlc, clock);
+  const albums = new AlbumService(repos, journal, hlc, clock);
   const trash = new TrashService(repos, journal, blobStore, accounts, { retentionMs: config.trashRetentionMs, sweepMs: config.trashSweepMs }, clock);
   const previews = new PreviewService(repos, blobStore, config.paths.tmp, clock);
   const uploads = new UploadService(repos, uploadStore, blobStore, logger.child({ component: 'uploads' }), plans);
   const streams = new JournalEventStreams(journal, events, config.eventsPingMs);
-  jobs.register(PREVIEW_JOB, (payload, context) => previews.generate(payload, context));
+  previews.attach(jobs);
   jobs.register(TRASH_SWEEP_JOB, () => trash.sweep());
   const adminToken = randomBytes(32).toString('base64url');
 
@@ -83,7 +98,10 @@ export async function buildApp(config: ServerConfig, logger: Logger = createLogg
     transform: jsonSchemaTransform,
   });
   await app.register(rateLimit, { global: false });
-  registerErrorHandling(app);
+  // Parsed before the auth hook reads the browser's session from it.
+  await app.register(cookie);
+  const webApp = findWebApp(config.webDir);
+  registerErrorHandling(app, webAppFallback(webApp));
   // An empty body sent as JSON (a client's default header on a bodiless POST) is no body.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
@@ -104,6 +122,12 @@ export async function buildApp(config: ServerConfig, logger: Logger = createLogg
   assetRoutes(app, assets, trash, previews);
   journalRoutes(app, journal, streams);
   uploadRoutes(app, tus);
+  mediaRoutes(app, new AssetInfoService(repos, assets));
+  metadataRoutes(app, metadata);
+  albumRoutes(app, albums);
+  timelineRoutes(app, new TimelineService(repos));
+  await registerApiDocs(app);
+  await registerWebApp(app, webApp);
 
   app.addHook('preClose', async () => {
     streams.closeAll();

@@ -69,6 +69,8 @@ export interface ServerConfig {
   database: DatabaseConfig;
   /** Originals and derivatives: a folder (local, or a shared POSIX volume), or an S3 bucket. */
   blobs: BlobsConfig;
+  /** The built web app to serve at / (SKYROLL_WEB_DIR); null: found beside the server's code. */
+  webDir: string | null;
   /** `uploads`: unfinished tus uploads; shared by replicas (a shared volume) so any can resume one. */
   paths: { database: string; originals: string; uploads: string; tmp: string };
 }
@@ -138,6 +140,7 @@ export function loadConfig(options: ServerOptions, env: NodeJS.ProcessEnv = proc
     protocol: loadProtocolRange(env),
     database: parseDatabase(options.db ?? env.SKYROLL_DB, dataDir),
     blobs: parseBlobs(options.blobs ?? env.SKYROLL_BLOBS, dataDir),
+    webDir: env.SKYROLL_WEB_DIR ? path.resolve(env.SKYROLL_WEB_DIR) : null,
     paths: {
       database: path.join(dataDir, 'skyroll.db'),
       originals: path.join(dataDir, 'originals'),

@@ -14,6 +14,7 @@ export const MESSAGES: Record<ErrorCode, string> = {
   INVALID_PATH: 'The path is not allowed (it must be a plain relative path).',
   PAYLOAD_TOO_LARGE: 'The request is too large for the server.',
   UNAUTHORIZED: 'Not signed in, or this device was signed out: run `skyroll login`.',
+  CSRF_REQUIRED: 'The server refused a browser-session request without its CSRF header.',
   INVALID_CREDENTIALS: 'Wrong email or password.',
   EMAIL_TAKEN: 'An account with this email already exists: run `skyroll login`.',
   RATE_LIMITED: 'Too many attempts: wait a minute and try again.',

@@ -5,6 +5,7 @@ import { formatStatus, statusReport } from '../status.js';
 import type { AgentState } from '../state/state.js';
 import { absentAgentDetail, presenceOf } from '../health/presence.js';
 import { unseenFiles } from '../health/unseen.js';
+import { deviceMetadata } from '../metadata/device-metadata.js';
 import { deviceCommand, withState, type StateOption } from './command.js';
 
 export function registerStatusCommand(program: Command): void {
@@ -24,11 +25,17 @@ export function registerStatusCommand(program: Command): void {
           under: path === undefined ? undefined : relativeToFolder(state, path),
           unseenPaths: (await unseenFiles(state, folder)).map((f) => f.path),
           agentAbsent: absent ? { detail: absent } : undefined,
+          metadataOf: deviceMetadata(state).ofPath,
         });
         if (opts.json) return console.log(JSON.stringify(report, null, 2));
         const waiting = report.summary.pending + report.summary.blocked;
         if (absent && waiting > 0) console.log(`Not syncing: ${absent}.\n`);
         console.log(formatStatus(report));
+        const unsent = state.outbox.all();
+        if (unsent.length > 0) {
+          const why = unsent[0].lastError ? ` (last try: ${unsent[0].lastError})` : '';
+          console.log(`${unsent.length} metadata change(s) made here (favorite, hidden, albums) not yet in the cloud${why}: the agent sends them.`);
+        }
       }),
     );
 }

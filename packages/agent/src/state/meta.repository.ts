@@ -89,4 +89,24 @@ export class MetaRepository {
     if (until === 0) this.delete('override_until');
     else this.set('override_until', String(until));
   }
+
+  /** The last hybrid-logical-clock timestamp this device issued: the clock never goes back from it. */
+  lastHlc(): string | undefined {
+    return this.get('hlc');
+  }
+
+  setLastHlc(hlc: string): void {
+    this.set('hlc', hlc);
+  }
+
+  /** Who delivers the metadata outbox now (a running agent or a command), and until when. */
+  outboxLease(): { owner: string; until: number } | undefined {
+    const raw = this.get('outbox_lease');
+    return raw ? (JSON.parse(raw) as { owner: string; until: number }) : undefined;
+  }
+
+  setOutboxLease(lease: { owner: string; until: number } | undefined): void {
+    if (lease) this.set('outbox_lease', JSON.stringify(lease));
+    else this.delete('outbox_lease');
+  }
 }

@@ -60,4 +60,26 @@ export const MIGRATIONS: string[] = [
   // What each waiting item would move, so health and doctor can weigh pending work.
   `ALTER TABLE item ADD COLUMN transfer TEXT;
   ALTER TABLE item ADD COLUMN bytes INTEGER;`,
+  // Metadata (last writer wins per field on the server): what the journal says of each asset,
+  // the albums (deleted ones kept as tombstones), and the changes made here not yet delivered.
+  `ALTER TABLE remote_asset ADD COLUMN favorite INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE remote_asset ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE remote_asset ADD COLUMN caption TEXT NOT NULL DEFAULT '';
+  ALTER TABLE remote_asset ADD COLUMN album_ids TEXT NOT NULL DEFAULT '[]';
+  CREATE TABLE album (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    deleted INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE metadata_outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    hlc TEXT NOT NULL,
+    change TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_at INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    created_at INTEGER NOT NULL
+  );`,
 ];

@@ -1,10 +1,12 @@
 import { join } from 'node:path';
 import { homedir } from 'node:os';
+import { AlbumRepository } from './album.repository.js';
 import { BaseRepository } from './base.repository.js';
 import { openDatabase, type Db } from './database.js';
 import { HashCacheRepository } from './hash-cache.repository.js';
 import { ItemRepository } from './item.repository.js';
 import { MetaRepository } from './meta.repository.js';
+import { OutboxRepository } from './outbox.repository.js';
 import { PlaceholderRepository } from './placeholder.repository.js';
 import { RemoteRepository } from './remote.repository.js';
 import { UploadRepository } from './upload.repository.js';
@@ -18,6 +20,8 @@ export class AgentState {
   readonly uploads: UploadRepository;
   readonly items: ItemRepository;
   readonly placeholders: PlaceholderRepository;
+  readonly albums: AlbumRepository;
+  readonly outbox: OutboxRepository;
 
   private constructor(
     readonly dir: string,
@@ -30,6 +34,8 @@ export class AgentState {
     this.uploads = new UploadRepository(db);
     this.items = new ItemRepository(db);
     this.placeholders = new PlaceholderRepository(db);
+    this.albums = new AlbumRepository(db);
+    this.outbox = new OutboxRepository(db);
   }
 
   static open(dir: string): AgentState {
@@ -38,6 +44,11 @@ export class AgentState {
 
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
+  }
+
+  /** A transaction that takes the write lock first: read-then-write stays atomic across processes. */
+  exclusive<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
   }
 
   get logPath(): string {

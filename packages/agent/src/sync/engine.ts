@@ -19,6 +19,7 @@ import { failureOf, type Failure } from './failure.js';
 import { accountMismatch, folderAccount, hasMarker, writeMarker } from './folder.js';
 import { pullJournal } from './journal.js';
 import { Optimizer } from './optimizer.js';
+import { OutboxSender } from './outbox-sender.js';
 import { PolicyGate } from './policy-gate.js';
 import type { Progress } from './progress.js';
 import { TransferQueue } from './transfer-queue.js';
@@ -77,10 +78,13 @@ export class SyncEngine {
   readonly done = new Map<string, number>();
   /** Bumped whenever an action changed the base: a scan that overlapped it is not trusted. */
   private generation = 0;
+  /** Metadata changes made on this device (favorite, albums…), on their way to the server. */
+  private readonly outbox: OutboxSender;
 
   constructor(private readonly options: EngineOptions) {
     this.queue = new TransferQueue(() => this.onSettled());
     this.gate = new PolicyGate(options.state, options.folder);
+    this.outbox = new OutboxSender(options.api, options.state, options.log);
     const ctx: SyncContext = {
       folder: options.folder,
       state: options.state,
@@ -158,7 +162,11 @@ export class SyncEngine {
 
   /** Forget the offline back-off: the server just spoke to us. */
   online(): void {
-    if (this.offline) this.options.log.write('connection.restored');
+    if (this.offline) {
+      this.options.log.write('connection.restored');
+      // Metadata changes waiting out the outage go now, not at the end of their backoff.
+      this.options.state.outbox.retryNow();
+    }
     this.offline = undefined;
   }
 
@@ -183,6 +191,11 @@ export class SyncEngine {
     if (worldStop) this.queue.abortAll();
 
     let offline: Failure | undefined = this.offline && this.offline.until > now ? this.offline.failure : undefined;
+    // Changes made here (favorite, albums…) go first: the journal read next then carries their effect.
+    if (!paused && !worldStop && !offline && !this.fatal) {
+      await this.sendOutbox();
+      offline = this.offline && this.offline.until > Date.now() ? this.offline.failure : undefined;
+    }
     let pulled = false;
     if (pull && !paused && !worldStop && !offline && !this.fatal) {
       try {
@@ -276,6 +289,23 @@ export class SyncEngine {
     };
   }
 
+  /**
+   * Sends metadata changes made here (a command could not, or another is waiting behind a
+   * failed one) when the device may talk to the server; the outbox poll calls this between passes.
+   */
+  async deliverMetadata(): Promise<void> {
+    if (!this.outbox.due || this.fatal || this.offlineFailure || this.options.state.meta.pausedUntil() > 0) return;
+    const world = await this.gate.world();
+    if (!decide({ kind: 'metadata', bytes: 0 }, this.gate.context(world, Date.now())).allowed) return;
+    await this.sendOutbox();
+  }
+
+  private async sendOutbox(): Promise<void> {
+    const failure = await this.outbox.send();
+    if (failure?.fatal) this.setFatal(failure);
+    else if (failure?.offline) this.setOffline(failure);
+  }
+
   /** The status table after a pass: every action pending (or why not), exclusions, failures kept. */
   private writeItems(
     scan: ScanResult,
@@ -352,6 +382,8 @@ export class SyncEngine {
   /** When the next pass is worth running after an offline or hold period (ms from now). */
   nextRetryIn(now = Date.now()): number | undefined {
     const times = [...this.holds.values()].map((h) => h.until).filter((t) => t > now && Number.isFinite(t));
+    const outboxDue = this.outbox.waitingUntil;
+    if (outboxDue !== undefined) times.push(outboxDue);
     if (this.offline && this.offline.until > now) times.push(this.offline.until);
     if (this.fatal && !this.options.once && this.fatal.until > now) times.push(this.fatal.until);
     return times.length ? Math.min(...times) - now : undefined;

@@ -105,16 +105,19 @@ export async function syncForever(options: EngineOptions, signal: AbortSignal): 
   const localPolicy = () => JSON.stringify([state.meta.settings(), state.meta.overrideUntil() > 0]);
   let policySeen = localPolicy();
   let events = new AbortController();
+  let lastPokedHead = -1;
   const follow = () =>
     void followJournalPokes(
       api,
       {
         onPoke: (head) => {
           engine.online();
-          if (head > state.meta.cursor()) {
-            remoteDirty = true;
-            poke();
-          }
+          const cursor = state.meta.cursor();
+          if (head > cursor) remoteDirty = true;
+          // At the cursor already: a command (`skyroll album add`…) may have read the journal for
+          // us, and a pass must still reconcile what it brought.
+          if (head > cursor || (head === cursor && head !== lastPokedHead)) poke();
+          lastPokedHead = head;
         },
         onConnection: (connected, err) => {
           log.write('events.connection', { connected, ...(err ? { error: String((err as Error).message ?? err) } : {}) });
@@ -154,6 +157,8 @@ export async function syncForever(options: EngineOptions, signal: AbortSignal): 
       }
       worldSeen = seen;
     });
+    // Metadata changes a command recorded but could not send (the server was unreachable then).
+    engine.deliverMetadata().catch((err: unknown) => log.error('metadata.error', err));
     const policy = localPolicy();
     if (policy !== policySeen) {
       policySeen = policy;

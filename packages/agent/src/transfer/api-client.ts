@@ -1,5 +1,8 @@
 /** The server's HTTP API, one method per route of the protocol, errors as SkyrollError values. */
 import {
+  AlbumAssetsResponse,
+  AlbumResponse,
+  AlbumsResponse,
   Asset,
   AssetsResponse,
   CheckResponse,
@@ -20,6 +23,7 @@ import {
   StorageDetails,
   isErrorCode,
   type DeviceHealthReport,
+  type AssetMetadataPatch,
   type DeviceSettingsPatch,
   type ErrorCode,
 } from '@skyroll/protocol';
@@ -119,8 +123,41 @@ export class ApiClient {
     return this.json('POST', ROUTES.assets, CommitResponse, input);
   }
 
-  journal(after: number, limit = 500) {
-    return this.json('GET', `${ROUTES.journal}?after=${after}&limit=${limit}`, JournalPage);
+  journal(after: number, limit = 500, signal?: AbortSignal) {
+    return this.json('GET', `${ROUTES.journal}?after=${after}&limit=${limit}`, JournalPage, undefined, signal);
+  }
+
+  /** Favorite / hidden / caption of many assets at once, as of `patch.hlc` (answers the winners). */
+  updateMetadata(assetIds: string[], patch: AssetMetadataPatch, signal?: AbortSignal) {
+    return this.json('POST', ROUTES.assetsMetadata, AssetsResponse, { ...patch, assetIds }, signal);
+  }
+
+  albums(signal?: AbortSignal) {
+    return this.json('GET', `${ROUTES.albums}?deleted=true`, AlbumsResponse, undefined, signal);
+  }
+
+  /** Idempotent by `id`: a retried creation answers the album made the first time. */
+  createAlbum(id: string, name: string, hlc: string, signal?: AbortSignal) {
+    return this.json('POST', ROUTES.albums, AlbumResponse, { id, name, hlc }, signal);
+  }
+
+  renameAlbum(id: string, name: string, hlc: string, signal?: AbortSignal) {
+    return this.json('PATCH', ROUTES.album(id), AlbumResponse, { name, hlc }, signal);
+  }
+
+  /** The album's tombstone when the server answers one (it may answer 204). */
+  async deleteAlbum(id: string, hlc: string, signal?: AbortSignal): Promise<z.infer<typeof AlbumResponse> | undefined> {
+    const res = await this.send('DELETE', ROUTES.album(id), { hlc }, { signal });
+    const parsed = AlbumResponse.safeParse(await res.json().catch(() => undefined));
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  addToAlbum(id: string, assetIds: string[], hlc: string, signal?: AbortSignal) {
+    return this.json('POST', ROUTES.albumAssets(id), AlbumAssetsResponse, { assetIds, hlc }, signal);
+  }
+
+  removeFromAlbum(id: string, assetIds: string[], hlc: string, signal?: AbortSignal) {
+    return this.json('DELETE', ROUTES.albumAssets(id), AlbumAssetsResponse, { assetIds, hlc }, signal);
   }
 
   trash(assetIds: string[]) {
@@ -170,8 +207,8 @@ export class ApiClient {
     return this.send('GET', ROUTES.events, undefined, { signal, headers: { accept: 'text/event-stream' } });
   }
 
-  private async json<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
-    const res = await this.send(method, path, body);
+  private async json<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown, signal?: AbortSignal): Promise<z.infer<S>> {
+    const res = await this.send(method, path, body, { signal });
     const parsed = schema.safeParse(await res.json().catch(() => undefined));
     if (!parsed.success) throw new SkyrollError('INTERNAL', `unexpected answer from the server to ${method} ${path}`);
     return parsed.data;

@@ -29,7 +29,7 @@ describe('the metadata store on PostgreSQL', () => {
     expect(applied.rows.map((r) => r.name)).toEqual(Object.keys(migrations));
     const tables = await sql<{ tablename: string }>`select tablename from pg_tables where schemaname = 'public' order by tablename`.execute(replicas[0]);
     expect(tables.rows.map((r) => r.tablename)).toEqual(
-      ['accounts', 'asset_versions', 'assets', 'blobs', 'derivatives', 'devices', 'jobs', 'journal', 'kysely_migration', 'kysely_migration_lock'],
+      ['accounts', 'album_assets', 'albums', 'asset_versions', 'assets', 'blobs', 'derivatives', 'devices', 'jobs', 'journal', 'kysely_migration', 'kysely_migration_lock'],
     );
     // A replica started later finds nothing to do.
     await migrateToLatest(await open());

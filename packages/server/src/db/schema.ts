@@ -32,6 +32,8 @@ export interface DeviceTable {
   health_json: string | null;
   /** Server time the last heartbeat arrived. */
   health_at: number | null;
+  /** `agent` (a synced folder) or `web` (a browser session). */
+  kind: Generated<string>;
 }
 
 /** A verified original stored in the blob store, per account (dedup unit). */
@@ -47,6 +49,8 @@ export interface BlobTable {
   created_at: number;
   /** When the blob started counting toward the account's quota (first commit); null before. */
   counted_at: number | null;
+  /** JSON of the camera, exposure and GPS read from EXIF (MediaDetails); null when the file has none. */
+  details_json: string | null;
 }
 
 export interface AssetTable {
@@ -60,6 +64,35 @@ export interface AssetTable {
   created_at: number;
   updated_at: number;
   trashed_at: number | null;
+  /** Metadata (0/1 for booleans), each with the hybrid-logical-clock time of the change that set it (null: never set). */
+  favorite: Generated<number>;
+  favorite_hlc: string | null;
+  hidden: Generated<number>;
+  hidden_hlc: string | null;
+  caption: Generated<string>;
+  caption_hlc: string | null;
+}
+
+/** An album of an account; `deleted` = 1 is a tombstone. */
+export interface AlbumTable {
+  account_id: string;
+  id: string;
+  name: string;
+  name_hlc: string;
+  deleted: Generated<number>;
+  deleted_hlc: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Album membership, a last-writer-wins element set: present = 0 records a removal. */
+export interface AlbumAssetTable {
+  account_id: string;
+  album_id: string;
+  asset_id: string;
+  present: number;
+  hlc: string;
+  updated_at: number;
 }
 
 /** Earlier bytes of an asset: nothing a device saved over is lost. */
@@ -74,11 +107,14 @@ export interface JournalTable {
   account_id: string;
   seq: number;
   type: string;
-  asset_id: string;
+  /** Null for album entries. */
+  asset_id: string | null;
   device_id: string | null;
   at: number;
   /** JSON of the asset as it was right after this change; null once purged. */
   asset_json: string | null;
+  /** JSON of the album as it was right after this change (album entries only). */
+  album_json: string | null;
 }
 
 /** A derivative of a stored original (kind `preview` or `thumbnail`): `pending`, `ready` or `failed`. */
@@ -122,6 +158,8 @@ export interface DB {
   journal: JournalTable;
   derivatives: DerivativeTable;
   jobs: JobTable;
+  albums: AlbumTable;
+  album_assets: AlbumAssetTable;
 }
 
 export type AccountRow = Selectable<AccountTable>;
@@ -134,3 +172,5 @@ export type AssetUpdate = Updateable<AssetTable>;
 export type JournalRow = Selectable<JournalTable>;
 export type DerivativeRow = Selectable<DerivativeTable>;
 export type JobRow = Selectable<JobTable>;
+export type AlbumRow = Selectable<AlbumTable>;
+export type AlbumAssetRow = Selectable<AlbumAssetTable>;

@@ -1,15 +1,19 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { SkyrollError } from '@skyroll/protocol';
 
+/** Answers a request no route took, when it is its to answer (true); else the API's 404 follows. */
+export type NotFoundFallback = (request: FastifyRequest, reply: FastifyReply) => Promise<boolean>;
+
 /** Every error leaves the server as an ErrorBody with the status of its catalogue code. */
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(app: FastifyInstance, fallback?: NotFoundFallback): void {
   app.setErrorHandler((err, request, reply) => {
     const error = toSkyrollError(err);
     if (error.code === 'INTERNAL') request.log.error({ err }, 'request failed');
     return reply.status(error.status).send(error.toBody());
   });
-  app.setNotFoundHandler((request, reply) => {
+  app.setNotFoundHandler(async (request, reply) => {
+    if (fallback && (await fallback(request, reply))) return reply;
     return reply.status(404).send(new SkyrollError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`).toBody());
   });
 }

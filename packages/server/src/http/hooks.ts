@@ -1,10 +1,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { PROTOCOL_HEADER, SKYROLL_VERSION, SkyrollError, type UpdateRequiredDetails } from '@skyroll/protocol';
+import { CSRF_HEADER, PROTOCOL_HEADER, SKYROLL_VERSION, SkyrollError, type UpdateRequiredDetails } from '@skyroll/protocol';
 import type { ProtocolRange } from '../config.js';
 import type { Auth, AuthService } from '../services/auth.service.js';
+import { sessionToken } from './session-cookie.js';
 import './fastify-types.js';
 
-/** Version negotiation and authentication, declared once for every route. */
+/** Methods that change nothing: a cross-site page may cause them, never see their answer. */
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+/**
+ * Version negotiation and authentication, declared once for every route. A device proves itself
+ * with its bearer token; a browser with the session cookie, plus CSRF_HEADER on every request
+ * that may change something (a form or image on another site cannot set a header).
+ */
 export function registerRequestHooks(app: FastifyInstance, authService: AuthService, protocol: ProtocolRange): void {
   app.decorateRequest('auth', null);
 
@@ -21,7 +29,11 @@ export function registerRequestHooks(app: FastifyInstance, authService: AuthServ
   app.addHook('onRequest', async (request) => {
     // OPTIONS is a CORS preflight (browsers send no credentials) and reveals nothing.
     if (request.is404 || request.method === 'OPTIONS' || request.routeOptions.config.public) return;
-    request.auth = await authService.authenticate(bearerToken(request));
+    const credential = credentialOf(request);
+    request.auth = await authService.authenticate(credential?.token);
+    if (credential?.via === 'cookie' && !SAFE_METHODS.has(request.method) && request.headers[CSRF_HEADER] === undefined) {
+      throw new SkyrollError('CSRF_REQUIRED');
+    }
   });
 }
 
@@ -35,14 +47,16 @@ function updateRequired(client: number | string, protocol: ProtocolRange): Skyro
   );
 }
 
-function bearerToken(request: FastifyRequest): string | undefined {
+/** The bearer token (header, or query where allowed) wins over the browser's session cookie. */
+function credentialOf(request: FastifyRequest): { token: string; via: 'bearer' | 'cookie' } | undefined {
   const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-  if (match) return match[1];
+  if (match) return { token: match[1]!, via: 'bearer' };
   if (request.routeOptions.config.tokenInQuery) {
     const token = (request.query as Record<string, unknown> | undefined)?.token;
-    if (typeof token === 'string' && token) return token;
+    if (typeof token === 'string' && token) return { token, via: 'bearer' };
   }
-  return undefined;
+  const cookie = sessionToken(request);
+  return cookie === undefined ? undefined : { token: cookie, via: 'cookie' };
 }
 
 /** The caller of an authenticated route (the hook has already refused everyone else). */

@@ -16,6 +16,19 @@ export type JobOutcome = void | { runAgainAt: number };
 
 export type JobHandler = (payload: any, context: JobContext) => Promise<JobOutcome>;
 
+export interface JobTypeOptions {
+  /**
+   * Runs of this type at once, in workers of their own (media decoding: one per core) instead
+   * of the shared `workers`: a long import then never holds up the trash sweep, nor the reverse.
+   */
+  concurrency?: number;
+  /**
+   * Called when a job of this type is given up without its handler knowing: its worker died
+   * (a crash, kill -9) on its last attempt. The handler records its own final failures.
+   */
+  onAbandoned?: (payload: any, error: string) => Promise<void>;
+}
+
 /**
  * Background work, durable in the database (`jobs`): enqueued inside the transaction that makes
  * it necessary, claimed atomically, retried with backoff at most maxAttempts times, and picked up
@@ -24,7 +37,13 @@ export type JobHandler = (payload: any, context: JobContext) => Promise<JobOutco
  */
 export class JobQueue {
   private readonly handlers = new Map<string, JobHandler>();
+  private readonly options = new Map<string, JobTypeOptions>();
   private readonly running = new Set<Promise<void>>();
+  /** Runs in flight per job type that has its own concurrency; the others share `workers`. */
+  private readonly runningOf = new Map<string, number>();
+  private runningShared = 0;
+  private readonly startupTasks: Array<() => Promise<void>> = [];
+  private startup: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private started = false;
   private ticking = false;
@@ -39,8 +58,17 @@ export class JobQueue {
     private readonly log: Logger,
   ) {}
 
-  register(type: string, handler: JobHandler): void {
+  register(type: string, handler: JobHandler, options: JobTypeOptions = {}): void {
     this.handlers.set(type, handler);
+    this.options.set(type, options);
+  }
+
+  /**
+   * Work to do once when the workers start, before the first claim (queueing what a previous
+   * version of the server never queued). Runs in the background: the server listens meanwhile.
+   */
+  atStart(task: () => Promise<void>): void {
+    this.startupTasks.push(task);
   }
 
   /** Enqueues a job in the caller's transaction (repos must be the transaction's); wake() after commit. */
@@ -57,7 +85,12 @@ export class JobQueue {
   start(): void {
     if (this.config.workers === 0) return;
     this.started = true;
-    this.wake();
+    this.startup = (async () => {
+      for (const task of this.startupTasks) {
+        await task().catch((err: unknown) => this.log.warn({ err }, 'a job start-up task failed'));
+      }
+    })();
+    void this.startup.finally(() => this.wake());
   }
 
   /** Ingest just happened (an upload was stored, a photo committed): background work waits. */
@@ -67,7 +100,7 @@ export class JobQueue {
 
   /** Looks for due jobs now (after an enqueue commits), instead of at the next poll. */
   wake(): void {
-    if (!this.started) return;
+    if (!this.started || !this.startup) return;
     const busyFor = this.ingestBusyUntil - Date.now();
     if (busyFor > 0) {
       clearTimeout(this.timer);
@@ -98,6 +131,7 @@ export class JobQueue {
   async stop(): Promise<void> {
     this.started = false;
     clearTimeout(this.timer);
+    await this.startup;
     await Promise.allSettled([...this.running]);
   }
 
@@ -105,18 +139,37 @@ export class JobQueue {
     const now = this.clock();
     for (const job of await this.repos.jobs.failAbandoned(now, this.config.maxAttempts)) {
       this.log.warn({ jobId: job.id, type: job.type }, 'job abandoned after its last attempt');
+      await this.options
+        .get(job.type)
+        ?.onAbandoned?.(JSON.parse(job.payload), job.last_error ?? 'the server stopped while running it')
+        .catch((err: unknown) => this.log.warn({ err, jobId: job.id }, 'recording an abandoned job failed'));
     }
-    const free = this.config.workers - this.running.size;
-    const claimed = await this.repos.jobs.claim(now, free, this.config.lockMs, this.config.maxAttempts);
-    for (const job of claimed) {
-      const run = this.run(job)
-        .catch((err: unknown) => this.log.warn({ err, jobId: job.id }, 'recording a job outcome failed'))
-        .finally(() => {
-          this.running.delete(run);
-          this.wake();
-        });
-      this.running.add(run);
+    const pooled = [...this.options].filter(([, o]) => o.concurrency !== undefined).map(([type]) => type);
+    const claimed = await this.repos.jobs.claim(now, this.config.workers - this.runningShared, this.config.lockMs, this.config.maxAttempts, {
+      except: pooled,
+    });
+    for (const type of pooled) {
+      const free = this.options.get(type)!.concurrency! - (this.runningOf.get(type) ?? 0);
+      claimed.push(...(await this.repos.jobs.claim(now, free, this.config.lockMs, this.config.maxAttempts, { only: [type] })));
     }
+    for (const job of claimed) this.launch(job);
+  }
+
+  private launch(job: JobRow): void {
+    const own = this.options.get(job.type)?.concurrency !== undefined;
+    const count = (delta: number) => {
+      if (own) this.runningOf.set(job.type, (this.runningOf.get(job.type) ?? 0) + delta);
+      else this.runningShared += delta;
+    };
+    count(1);
+    const run = this.run(job)
+      .catch((err: unknown) => this.log.warn({ err, jobId: job.id }, 'recording a job outcome failed'))
+      .finally(() => {
+        count(-1);
+        this.running.delete(run);
+        this.wake();
+      });
+    this.running.add(run);
   }
 
   private async run(job: JobRow): Promise<void> {

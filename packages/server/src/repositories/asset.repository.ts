@@ -18,6 +18,20 @@ export interface AssetRecord {
   type: string;
   width: number | null;
   height: number | null;
+  favorite: boolean;
+  hidden: boolean;
+  caption: string;
+}
+
+/** An asset's metadata fields with the hybrid-logical-clock time each was last set (null: never). */
+export interface AssetMetadataClocks {
+  id: string;
+  favorite: boolean;
+  favoriteHlc: string | null;
+  hidden: boolean;
+  hiddenHlc: string | null;
+  caption: string;
+  captionHlc: string | null;
 }
 
 /** One reference from the library to a stored original that counts toward the quota. */
@@ -54,7 +68,30 @@ export class AssetRepository {
         'blobs.type',
         'blobs.width',
         'blobs.height',
+        'assets.favorite',
+        'assets.hidden',
+        'assets.caption',
       ]);
+  }
+
+  /** The metadata of these assets of the account with their clocks: what a last-writer-wins change compares against. */
+  async metadataClocks(accountId: string, ids: string[]): Promise<AssetMetadataClocks[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('assets')
+      .select([
+        'id',
+        'favorite',
+        'favorite_hlc as favoriteHlc',
+        'hidden',
+        'hidden_hlc as hiddenHlc',
+        'caption',
+        'caption_hlc as captionHlc',
+      ])
+      .where('account_id', '=', accountId)
+      .where('id', 'in', ids)
+      .execute();
+    return rows.map((r) => ({ ...r, favorite: Number(r.favorite) === 1, hidden: Number(r.hidden) === 1 }));
   }
 
   async find(accountId: string, id: string): Promise<AssetRecord | undefined> {
@@ -189,11 +226,13 @@ export class AssetRepository {
   }
 }
 
-type Row = Omit<AssetRecord, never>;
+type Row = Omit<AssetRecord, 'favorite' | 'hidden'> & { favorite: number; hidden: number };
 
 function toRecord(row: Row): AssetRecord {
   return {
     ...row,
+    favorite: Number(row.favorite) === 1,
+    hidden: Number(row.hidden) === 1,
     takenAt: row.takenAt === null ? null : Number(row.takenAt),
     version: Number(row.version),
     createdAt: Number(row.createdAt),

@@ -14,7 +14,7 @@ export interface DeviceWithAccount {
 export class DeviceRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
-  async create(device: Omit<DeviceRow, 'settings_json' | 'last_seen_at' | 'health_json' | 'health_at'>): Promise<void> {
+  async create(device: Omit<DeviceRow, 'settings_json' | 'last_seen_at' | 'health_json' | 'health_at' | 'kind'> & { kind: 'agent' | 'web' }): Promise<void> {
     await this.db.insertInto('devices').values(device).execute();
   }
 

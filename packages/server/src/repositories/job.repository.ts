@@ -3,6 +3,12 @@ import { engineOf } from '../db/engine.js';
 import { sql } from '../db/kysely.js';
 import type { DB, JobRow, JobTable } from '../db/schema.js';
 
+/** Which job types a claim may take: only these, or all but these (types with their own workers). */
+export interface TypeFilter {
+  only?: string[];
+  except?: string[];
+}
+
 /** One claimed run of a job: its id and the attempt the claim counted. */
 export type Claim = Pick<JobRow, 'id' | 'attempts'>;
 
@@ -45,9 +51,9 @@ export class JobRepository {
    * (materialized once), so a job another replica is claiming right now is skipped, not claimed
    * twice, and nobody waits.
    */
-  async claim(now: number, limit: number, lockMs: number, maxAttempts: number): Promise<JobRow[]> {
-    if (limit <= 0) return [];
-    const due = this.db
+  async claim(now: number, limit: number, lockMs: number, maxAttempts: number, types: TypeFilter = {}): Promise<JobRow[]> {
+    if (limit <= 0 || types.only?.length === 0) return [];
+    let due = this.db
       .selectFrom('jobs')
       .select('id')
       .where('attempts', '<', maxAttempts)
@@ -60,6 +66,8 @@ export class JobRepository {
       .orderBy('run_after')
       .orderBy('id')
       .limit(limit);
+    if (types.only) due = due.where('type', 'in', types.only);
+    if (types.except?.length) due = due.where('type', 'not in', types.except);
     const claim = { state: 'running' as const, attempts: sql<number>`attempts + 1`, locked_until: now + lockMs, updated_at: now };
     const rows =
       engineOf(this.db) === 'postgres'
@@ -125,6 +133,12 @@ export class JobRepository {
   async find(id: string): Promise<JobRow | undefined> {
     const row = await this.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toJob(row);
+  }
+
+  /** Jobs of a type still to run or running (not done, not failed). */
+  async listLive(type: string): Promise<JobRow[]> {
+    const rows = await this.db.selectFrom('jobs').selectAll().where('type', '=', type).where('state', 'in', ['queued', 'running']).execute();
+    return rows.map(toJob);
   }
 
   async listByType(type: string): Promise<JobRow[]> {

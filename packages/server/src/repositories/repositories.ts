@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { AccountRepository } from './account.repository.js';
+import { AlbumRepository } from './album.repository.js';
 import { AssetRepository } from './asset.repository.js';
 import { BlobRepository } from './blob.repository.js';
 import { DerivativeRepository } from './derivative.repository.js';
 import { DeviceRepository } from './device.repository.js';
 import { JobRepository } from './job.repository.js';
 import { JournalRepository } from './journal.repository.js';
+import { TimelineRepository } from './timeline.repository.js';
 
 /** All repositories over one connection or one transaction. */
 export class Repositories {
@@ -17,6 +19,8 @@ export class Repositories {
   readonly journal: JournalRepository;
   readonly derivatives: DerivativeRepository;
   readonly jobs: JobRepository;
+  readonly albums: AlbumRepository;
+  readonly timeline: TimelineRepository;
 
   constructor(private readonly db: Kysely<DB>) {
     this.accounts = new AccountRepository(db);
@@ -26,6 +30,8 @@ export class Repositories {
     this.journal = new JournalRepository(db);
     this.derivatives = new DerivativeRepository(db);
     this.jobs = new JobRepository(db);
+    this.albums = new AlbumRepository(db);
+    this.timeline = new TimelineRepository(db);
   }
 
   /** Runs fn in one transaction: everything it writes commits together or not at all. */

@@ -11,6 +11,7 @@ import {
   PurgeResponse,
   ROUTES,
 } from '@skyroll/protocol';
+import { z } from 'zod';
 import { auth } from '../http/hooks.js';
 import { sendOriginal } from '../http/original.js';
 import { sendPreview, sendThumbnail } from '../http/preview.js';
@@ -37,13 +38,19 @@ export function assetRoutes(app: Api, assets: AssetService, trash: TrashService,
   app.route({
     method: ['GET', 'HEAD'],
     url: '/api/assets/:id/original',
-    schema: { tags, params: AssetIdParams },
+    schema: {
+      tags,
+      params: AssetIdParams,
+      response: { 200: z.string().describe('The original bytes (its own MIME type)'), 206: z.string().describe('One range of them (HTTP Range)') },
+    },
     handler: async (req, reply) => sendOriginal(req, reply, assets, auth(req), req.params.id),
   });
-  app.get('/api/assets/:id/preview', { schema: { tags, params: AssetIdParams } }, async (req, reply) =>
+  const preview = z.string().describe('The ~2048 px JPEG preview');
+  app.get('/api/assets/:id/preview', { schema: { tags, params: AssetIdParams, response: { 200: preview } } }, async (req, reply) =>
     sendPreview(req, reply, previews, auth(req), req.params.id),
   );
-  app.get('/api/assets/:id/thumbnail', { schema: { tags, params: AssetIdParams } }, async (req, reply) =>
+  const thumbnail = z.string().describe('The 256 px WebP thumbnail; its thumbhash in x-thumbhash');
+  app.get('/api/assets/:id/thumbnail', { schema: { tags, params: AssetIdParams, response: { 200: thumbnail } } }, async (req, reply) =>
     sendThumbnail(req, reply, previews, auth(req), req.params.id),
   );
   app.post(ROUTES.trash, { schema: { tags, body: AssetIdsRequest, response: { 200: AssetsResponse } } }, async (req) =>

@@ -1,6 +1,8 @@
 import type {} from '@fastify/rate-limit';
+import { z } from 'zod';
 import { LoginRequest, LoginResponse, MeResponse, ROUTES, SignupRequest, SignupResponse, SkyrollError } from '@skyroll/protocol';
 import { auth } from '../http/hooks.js';
+import { clearSessionCookie, setSessionCookie } from '../http/session-cookie.js';
 import type { AuthService } from '../services/auth.service.js';
 import type { Api } from './route-types.js';
 
@@ -31,8 +33,21 @@ export function authRoutes(app: Api, authService: AuthService, limit: LoginRateL
       },
       schema: { tags: ['auth'], body: LoginRequest, response: { 200: LoginResponse } },
     },
-    async (req) => authService.login(req.body.email, req.body.password, req.body.deviceName),
+    async (req, reply) => {
+      const browser = req.body.session === 'cookie';
+      const session = await authService.login(req.body.email, req.body.password, req.body.deviceName, browser ? 'web' : 'agent');
+      if (browser) setSessionCookie(req, reply, session.token);
+      return session;
+    },
   );
-  app.post(ROUTES.logout, { schema: { tags: ['auth'] } }, async (req, reply) => reply.status(204).send(await authService.logout(auth(req))));
+  app.post(
+    ROUTES.logout,
+    { schema: { tags: ['auth'], response: { 204: z.null().describe('Signed out (a browser session: its cookie cleared)') } } },
+    async (req, reply) => {
+      await authService.logout(auth(req));
+      clearSessionCookie(req, reply);
+      return reply.status(204).send(null);
+    },
+  );
   app.get(ROUTES.me, { schema: { tags: ['auth'], response: { 200: MeResponse } } }, async (req) => auth(req));
 }

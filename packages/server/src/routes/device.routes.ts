@@ -1,4 +1,5 @@
 import { DeviceHealthReport, DeviceIdParams, DeviceSettings, DeviceSettingsPatch, DevicesResponse, ROUTES } from '@skyroll/protocol';
+import { z } from 'zod';
 import { auth } from '../http/hooks.js';
 import type { DeviceService } from '../services/device.service.js';
 import type { Api } from './route-types.js';
@@ -20,10 +21,12 @@ export function deviceRoutes(app: Api, devices: DeviceService): void {
     { schema: { tags, params: DeviceIdParams, body: DeviceSettingsPatch, response: { 200: DeviceSettings } } },
     async (req) => devices.updateSettings(auth(req), req.params.id, req.body),
   );
-  app.put(ROUTES.myHealth, { schema: { tags, body: DeviceHealthReport } }, async (req, reply) =>
-    reply.status(204).send(await devices.reportHealth(auth(req), req.body)),
-  );
-  app.delete('/api/devices/:id', { schema: { tags, params: DeviceIdParams } }, async (req, reply) =>
-    reply.status(204).send(await devices.revoke(auth(req), req.params.id)),
-  );
+  app.put(ROUTES.myHealth, { schema: { tags, body: DeviceHealthReport, response: { 204: z.null().describe('Recorded') } } }, async (req, reply) => {
+    await devices.reportHealth(auth(req), req.body);
+    return reply.status(204).send(null);
+  });
+  app.delete('/api/devices/:id', { schema: { tags, params: DeviceIdParams, response: { 204: z.null().describe('Signed out') } } }, async (req, reply) => {
+    await devices.revoke(auth(req), req.params.id);
+    return reply.status(204).send(null);
+  });
 }

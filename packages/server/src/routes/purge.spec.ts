@@ -63,6 +63,7 @@ describe.each(ENGINES)('on %s', (engine) => {
           type: 'asset.purged',
           assetId: trashed.id,
           asset: null,
+          album: null,
           deviceId: null,
           at: expect.any(Number),
         });

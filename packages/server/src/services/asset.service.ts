@@ -6,7 +6,7 @@ import type { BlobRow } from '../db/schema.js';
 import type { AssetRecord } from '../repositories/asset.repository.js';
 import type { Repositories } from '../repositories/repositories.js';
 import { originalKey, type BlobStore, type ByteRange } from '../stores/blob-store.js';
-import { toAsset } from './asset.mapper.js';
+import { readAsset } from './asset.reader.js';
 import type { Auth } from './auth.service.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { JournalEntryType, JournalService } from './journal.service.js';
@@ -86,7 +86,7 @@ export class AssetService {
   }
 
   async get(auth: Auth, id: string): Promise<Asset> {
-    return toAsset(await this.require(auth, id));
+    return readAsset(this.repos, auth.accountId, await this.require(auth, id));
   }
 
   async move(auth: Auth, id: string, path: string): Promise<Asset> {
@@ -94,7 +94,7 @@ export class AssetService {
       await trx.accounts.lock(auth.accountId);
       const current = await trx.assets.find(auth.accountId, id);
       if (!current) throw new SkyrollError('NOT_FOUND');
-      if (current.path === path) return { asset: toAsset(current), created: false };
+      if (current.path === path) return { asset: await readAsset(trx, auth.accountId, current), created: false };
       await trx.assets.update(auth.accountId, id, { path, updated_at: this.clock() });
       return this.journaled(trx, auth, 'asset.moved', id);
     });
@@ -106,7 +106,7 @@ export class AssetService {
   private async addOrRestore(trx: Repositories, auth: Auth, blob: BlobRow, input: CommitInput): Promise<Change> {
     const existing = await trx.assets.findByChecksums(auth.accountId, [blob.checksum]);
     const live = existing.find((a) => a.trashedAt === null);
-    if (live) return { asset: toAsset(live), created: false };
+    if (live) return { asset: await readAsset(trx, auth.accountId, live), created: false };
     const now = this.clock();
     const trashed = existing[0];
     if (trashed) {
@@ -140,7 +140,7 @@ export class AssetService {
     if (!target) throw new SkyrollError('NOT_FOUND', undefined, { assetId });
     const now = this.clock();
     if (target.checksum === blob.checksum) {
-      if (target.trashedAt === null) return { asset: toAsset(target), created: false };
+      if (target.trashedAt === null) return { asset: await readAsset(trx, auth.accountId, target), created: false };
       await trx.assets.update(auth.accountId, target.id, { trashed_at: null, updated_at: now });
       return this.journaled(trx, auth, 'asset.restored', target.id);
     }
@@ -183,7 +183,7 @@ export class AssetService {
   private async journaled(trx: Repositories, auth: Auth, type: JournalEntryType, id: string, created = false): Promise<Change> {
     const record = await trx.assets.find(auth.accountId, id);
     if (!record) throw new Error(`asset ${id} vanished inside its transaction`);
-    const asset = toAsset(record);
+    const asset = await readAsset(trx, auth.accountId, record);
     return { asset, created, head: await this.journal.append(trx, auth, type, asset) };
   }
 }

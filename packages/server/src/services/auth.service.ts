@@ -57,7 +57,8 @@ export class AuthService {
     return { accountId, email };
   }
 
-  async login(email: string, password: string, deviceName: string) {
+  /** Signs a new device in: an agent, or a browser session (`web`, see SESSION_COOKIE). */
+  async login(email: string, password: string, deviceName: string, kind: 'agent' | 'web' = 'agent') {
     const account = await this.repos.accounts.findByEmail(email);
     if (!account) {
       await verify(await (dummyHash ??= hash('not a password', ARGON2)), password);
@@ -70,6 +71,7 @@ export class AuthService {
       id: deviceId,
       account_id: account.id,
       name: deviceName,
+      kind,
       token_hash: hashToken(token),
       created_at: this.clock(),
       revoked_at: null,

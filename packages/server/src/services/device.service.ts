@@ -83,6 +83,7 @@ function toDevice(row: DeviceRow, now: number): Device {
     createdAt: row.created_at,
     lastSeenAt: row.last_seen_at,
     revoked: row.revoked_at !== null,
+    kind: row.kind === 'web' ? 'web' : 'agent',
     settings: settingsOf(row),
     health: healthOf(row, now),
   };

@@ -1,7 +1,8 @@
-import type { Asset, JournalEntry, JournalPage } from '@skyroll/protocol';
+import type { Album, Asset, JournalEntry, JournalPage } from '@skyroll/protocol';
 import type { Clock } from '../config.js';
 import type { EventBus, HeadListener } from '../events/event-bus.js';
 import type { Repositories } from '../repositories/repositories.js';
+import { assetFromSnapshot } from './asset.mapper.js';
 import type { Auth } from './auth.service.js';
 
 export type JournalEntryType = JournalEntry['type'];
@@ -27,6 +28,23 @@ export class JournalService {
       device_id: auth.deviceId,
       at: this.clock(),
       asset_json: JSON.stringify(asset),
+      album_json: null,
+    });
+    return seq;
+  }
+
+  /** Appends an album entry (`album.updated`, `album.deleted`) inside the caller's transaction. */
+  async appendAlbum(trx: Repositories, auth: Auth, type: 'album.updated' | 'album.deleted', album: Album): Promise<number> {
+    const seq = await trx.accounts.nextJournalSeq(auth.accountId);
+    await trx.journal.insert({
+      account_id: auth.accountId,
+      seq,
+      type,
+      asset_id: null,
+      device_id: auth.deviceId,
+      at: this.clock(),
+      asset_json: null,
+      album_json: JSON.stringify(album),
     });
     return seq;
   }
@@ -34,7 +52,16 @@ export class JournalService {
   /** Appends `asset.purged` (no snapshot: the asset is gone); deviceId null for the retention sweep. */
   async appendPurged(trx: Repositories, accountId: string, deviceId: string | null, assetId: string): Promise<number> {
     const seq = await trx.accounts.nextJournalSeq(accountId);
-    await trx.journal.insert({ account_id: accountId, seq, type: 'asset.purged', asset_id: assetId, device_id: deviceId, at: this.clock(), asset_json: null });
+    await trx.journal.insert({
+      account_id: accountId,
+      seq,
+      type: 'asset.purged',
+      asset_id: assetId,
+      device_id: deviceId,
+      at: this.clock(),
+      asset_json: null,
+      album_json: null,
+    });
     return seq;
   }
 
@@ -56,7 +83,8 @@ export class JournalService {
         seq: row.seq,
         type: row.type as JournalEntryType,
         assetId: row.asset_id,
-        asset: row.asset_json === null ? null : (JSON.parse(row.asset_json) as Asset),
+        asset: row.asset_json === null ? null : assetFromSnapshot(row.asset_json),
+        album: row.album_json === null ? null : (JSON.parse(row.album_json) as Album),
         deviceId: row.device_id,
         at: row.at,
       }));

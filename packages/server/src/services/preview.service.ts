@@ -7,11 +7,15 @@ import { pipeline } from 'node:stream/promises';
 import { SkyrollError } from '@skyroll/protocol';
 import type { Clock } from '../config.js';
 import type { DerivativeRow } from '../db/schema.js';
-import type { JobContext } from '../jobs/job-queue.js';
+import type { JobContext, JobQueue } from '../jobs/job-queue.js';
 import type { Repositories } from '../repositories/repositories.js';
 import { derivativeKey, originalKey, type BlobStore, type DerivativeKind } from '../stores/blob-store.js';
 import type { Auth } from './auth.service.js';
+import { mediaConcurrency } from './media/concurrency.js';
+import { isHeif, isRaw } from './media/formats.js';
+import { decodeHeic } from './media/heic.js';
 import { renderDerivatives, type RenderedDerivatives, type RenderedImage } from './media/preview.js';
+import { extractRawPreview } from './media/raw.js';
 import { extractPoster, probeVideo } from './media/video.js';
 
 export const PREVIEW_JOB = 'preview';
@@ -47,6 +51,41 @@ export class PreviewService {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * Makes this service the worker of preview jobs: one run per core at once (SKYROLL_MEDIA_CONCURRENCY),
+   * off the request path; and, at start, queues the originals that have none yet.
+   */
+  attach(jobs: JobQueue): void {
+    jobs.register(PREVIEW_JOB, (payload: PreviewJob, context) => this.generate(payload, context), {
+      concurrency: mediaConcurrency(),
+      onAbandoned: (payload: PreviewJob, error) => this.recordFailure(payload, 'failed', error),
+    });
+    jobs.atStart(async () => {
+      await this.backfill(jobs);
+    });
+  }
+
+  /**
+   * Queues a job for every original in the library without derivatives and without a job:
+   * stored before derivatives existed, or whose job was lost. Idempotent; one query when there is
+   * nothing to do.
+   */
+  async backfill(jobs: JobQueue): Promise<number> {
+    const unfinished = await this.repos.derivatives.listUnfinished();
+    if (unfinished.length === 0) return 0;
+    const live = new Set(
+      (await this.repos.jobs.listLive(PREVIEW_JOB)).map((job) => {
+        const { accountId, checksum } = JSON.parse(job.payload) as PreviewJob;
+        return `${accountId}/${checksum}`;
+      }),
+    );
+    const missing = unfinished.filter(({ accountId, checksum }) => !live.has(`${accountId}/${checksum}`));
+    await this.repos.transaction(async (trx) => {
+      for (const { accountId, checksum } of missing) await jobs.enqueue(trx, PREVIEW_JOB, { accountId, checksum } satisfies PreviewJob);
+    });
+    return missing.length;
+  }
+
   /** The job: renders and stores the derivatives of one original; a last failure is recorded on them. */
   async generate(job: PreviewJob, context: JobContext): Promise<void> {
     const { accountId, checksum } = job;
@@ -58,9 +97,7 @@ export class PreviewService {
     const blob = await this.repos.blobs.find(accountId, checksum);
     if (!blob) return; // purged since
     try {
-      const source = originalKey(accountId, checksum);
-      const { rendered, durationMs } =
-        blob.type === 'video' ? await this.renderVideo(source) : { rendered: await renderDerivatives(this.blobs.read(source)), durationMs: null };
+      const { rendered, durationMs } = await this.render(originalKey(accountId, checksum), blob.type, blob.mime);
       const rows = [
         await this.store(accountId, checksum, 'preview', rendered.preview, { thumbhash: null, duration_ms: durationMs }),
         await this.store(accountId, checksum, 'thumbnail', rendered.thumbnail, { thumbhash: rendered.thumbhash, duration_ms: durationMs }),
@@ -70,13 +107,20 @@ export class PreviewService {
         for (const row of rows) await trx.derivatives.upsert(row);
       });
     } catch (err) {
-      const error = err instanceof Error ? err.message : String(err);
+      await this.recordFailure(job, context.final ? 'failed' : 'pending', err instanceof Error ? err.message : String(err));
+      throw err;
+    }
+  }
+
+  /** Pending (a retry follows) or failed for good, with the reason the asset shows. */
+  private async recordFailure({ accountId, checksum }: PreviewJob, state: 'pending' | 'failed', error: string): Promise<void> {
+    await this.repos.transaction(async (trx) => {
       for (const kind of ['preview', 'thumbnail'] as const) {
-        await this.repos.derivatives.upsert({
+        await trx.derivatives.upsert({
           account_id: accountId,
           checksum,
           kind,
-          state: context.final ? 'failed' : 'pending',
+          state,
           size: null,
           width: null,
           height: null,
@@ -86,8 +130,33 @@ export class PreviewService {
           updated_at: this.clock(),
         });
       }
-      throw err;
+    });
+  }
+
+  /** By kind of original: photos stream into sharp; HEIC, RAW and video need their own decoders first. */
+  private async render(source: string, type: string, mime: string): Promise<{ rendered: RenderedDerivatives; durationMs: number | null }> {
+    if (type === 'video') return this.renderVideo(source);
+    if (isHeif(mime)) return { rendered: await renderDerivatives(await decodeHeic(await this.readAll(source))), durationMs: null };
+    if (isRaw(mime)) return { rendered: await this.renderRaw(source), durationMs: null };
+    return { rendered: await renderDerivatives(this.blobs.read(source)), durationMs: null };
+  }
+
+  /** ExifTool reads files: the RAW is copied to tmp (it may live in S3) for the time of the job. */
+  private async renderRaw(source: string): Promise<RenderedDerivatives> {
+    const local = this.tmpPath('raw');
+    try {
+      await pipeline(this.blobs.read(source), fs.createWriteStream(local));
+      const { image, orientation } = await extractRawPreview(local);
+      return await renderDerivatives(image, { orientation });
+    } finally {
+      await fsp.rm(local, { force: true });
     }
+  }
+
+  private async readAll(source: string): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of this.blobs.read(source)) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
   }
 
   /** The derivative of an asset's current bytes; NOT_FOUND with details.reason while there is none. */

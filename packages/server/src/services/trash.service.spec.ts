@@ -24,6 +24,9 @@ function asset(id: string, trashedAt: number | null = null): AssetRecord {
     type: 'photo',
     width: 1,
     height: 1,
+    favorite: false,
+    hidden: false,
+    caption: '',
   };
 }
 
@@ -33,6 +36,8 @@ function setup(assets: AssetRecord[]) {
   const repos = {
     assets: { findMany: vi.fn(async (_acc: string, ids: string[]) => assets.filter((a) => ids.includes(a.id))), update: vi.fn() },
     accounts: { lock: vi.fn(), nextJournalSeq: vi.fn(async () => ++head) },
+    albums: { albumIdsOf: vi.fn(async () => new Map()) },
+    derivatives: { findForChecksums: vi.fn(async () => []) },
     journal: { insert: vi.fn() },
     transaction: (fn: (r: unknown) => unknown) => fn(repos),
   };

@@ -3,7 +3,7 @@ import type { Clock } from '../config.js';
 import type { Repositories } from '../repositories/repositories.js';
 import { derivativeKey, originalKey, type BlobStore } from '../stores/blob-store.js';
 import type { AccountService } from './account.service.js';
-import { toAsset } from './asset.mapper.js';
+import { readAssets } from './asset.reader.js';
 import type { Auth } from './auth.service.js';
 import type { JournalService } from './journal.service.js';
 
@@ -41,7 +41,7 @@ export class TrashService {
   }
 
   async list(auth: Auth): Promise<{ assets: Asset[] }> {
-    return { assets: (await this.repos.assets.listTrashed(auth.accountId)).map(toAsset) };
+    return { assets: await readAssets(this.repos, auth.accountId, await this.repos.assets.listTrashed(auth.accountId)) };
   }
 
   /** Purges chosen assets of the trash; all or nothing: an id not in the trash → NOT_FOUND. */
@@ -139,17 +139,16 @@ export class TrashService {
       }
       const byId = new Map(found.map((a) => [a.id, a]));
       const now = this.clock();
-      const result: Asset[] = [];
+      const moved = new Set<string>();
       for (const id of unique) {
-        const asset = byId.get(id)!;
-        if ((asset.trashedAt !== null) === trashed) {
-          result.push(toAsset(asset));
-          continue;
-        }
+        if ((byId.get(id)!.trashedAt !== null) === trashed) continue;
         await trx.assets.update(auth.accountId, id, { trashed_at: trashed ? now : null, updated_at: now });
-        const after = toAsset({ ...asset, trashedAt: trashed ? now : null, updatedAt: now });
-        head = await this.journal.append(trx, auth, trashed ? 'asset.trashed' : 'asset.restored', after);
-        result.push(after);
+        byId.set(id, { ...byId.get(id)!, trashedAt: trashed ? now : null, updatedAt: now });
+        moved.add(id);
+      }
+      const result = await readAssets(trx, auth.accountId, unique.map((id) => byId.get(id)!));
+      for (const after of result) {
+        if (moved.has(after.id)) head = await this.journal.append(trx, auth, trashed ? 'asset.trashed' : 'asset.restored', after);
       }
       return result;
     });

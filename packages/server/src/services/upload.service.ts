@@ -117,6 +117,7 @@ export class UploadService {
         width: media.width,
         height: media.height,
         taken_at: media.takenAt,
+        details_json: media.details ? JSON.stringify(media.details) : null,
         created_at: Date.now(),
         counted_at: null,
       });

@@ -4,6 +4,10 @@ import { fileTypeFromFile } from 'file-type';
 import sharp from 'sharp';
 import { SkyrollError } from '@skyroll/protocol';
 import { parseExifDate } from './exif-date.js';
+import { isHeif, isRaw } from './formats.js';
+import { probeHeic } from './heic.js';
+import { hasDetails, toMediaDetails, type MediaDetails } from './media-details.js';
+import { rawMimeOfTiff, readRaw } from './raw.js';
 
 export interface MediaInfo {
   mime: string;
@@ -12,6 +16,8 @@ export interface MediaInfo {
   height: number | null;
   /** Capture time, epoch ms; null when the file carries none. */
   takenAt: number | null;
+  /** Camera, exposure and place from EXIF, for the info panel; null when the file has none. */
+  details: MediaDetails | null;
 }
 
 const JPEG_EOI = Buffer.from([0xff, 0xd9]);
@@ -26,21 +32,35 @@ const DECODABLE = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif',
  */
 export async function inspectMedia(file: string): Promise<MediaInfo> {
   const sniffed = await fileTypeFromFile(file);
-  const mime = sniffed?.mime;
+  let mime = sniffed?.mime;
   if (!mime || !(mime.startsWith('image/') || mime.startsWith('video/'))) {
     throw new SkyrollError('UNSUPPORTED_MEDIA', undefined, { detected: mime ?? null });
   }
+  // Most camera RAW files are TIFFs inside; only a closer look (ExifTool) tells a NEF from a scan.
+  if (mime === 'image/tiff') mime = (await rawMimeOfTiff(file)) ?? mime;
+  if (isRaw(mime)) return inspectRaw(file, mime);
   const type = mime.startsWith('video/') ? 'video' : 'photo';
   if (type === 'photo') await checkImageIntegrity(file, mime);
   const exif = await readExif(file);
-  const dims = type === 'photo' ? await readDimensions(file) : undefined;
+  const dims = type === 'photo' ? await readDimensions(file, mime) : undefined;
   return {
     mime,
     type,
     width: dims?.width ?? exif.width,
     height: dims?.height ?? exif.height,
     takenAt: exif.takenAt,
+    details: exif.details,
   };
+}
+
+/** A RAW is accepted when ExifTool can read it; its pictures are checked when its preview is made. */
+async function inspectRaw(file: string, mime: string): Promise<MediaInfo> {
+  try {
+    const raw = await readRaw(file);
+    return { mime, type: 'photo', width: raw.width, height: raw.height, takenAt: raw.takenAt, details: hasDetails(raw.details) ? raw.details : null };
+  } catch (err) {
+    throw new SkyrollError('CORRUPT_MEDIA', undefined, { reason: (err as Error).message });
+  }
 }
 
 /**
@@ -51,11 +71,23 @@ async function checkImageIntegrity(file: string, mime: string): Promise<void> {
   const tail = await readTail(file, 32);
   if (mime === 'image/jpeg' && tail.subarray(-JPEG_EOI.length).equals(JPEG_EOI)) return;
   if (mime === 'image/png' && tail.subarray(-PNG_IEND.length).equals(PNG_IEND)) return;
-  if (!DECODABLE.has(mime)) return;
+  if (!DECODABLE.has(mime)) return; // a HEIF is checked as its dimensions are read
   try {
     // A full pixel decode: `stats()` with sequential reads let a truncated JPEG through about one
     // time in three when other images were being processed at the same time.
     await sharp(file, { failOn: 'truncated', limitInputPixels: false }).raw().toBuffer();
+  } catch (err) {
+    throw new SkyrollError('CORRUPT_MEDIA', undefined, { reason: (err as Error).message });
+  }
+}
+
+/**
+ * A HEIF whose container cannot be read is refused; its pixels are decoded only for its
+ * derivatives (a damaged image there fails the derivative, with the decoder's reason).
+ */
+async function heifDimensions(file: string): Promise<{ width: number; height: number }> {
+  try {
+    return await probeHeic(await fsp.readFile(file));
   } catch (err) {
     throw new SkyrollError('CORRUPT_MEDIA', undefined, { reason: (err as Error).message });
   }
@@ -78,26 +110,39 @@ interface ExifFacts {
   takenAt: number | null;
   width: number | null;
   height: number | null;
+  details: MediaDetails | null;
 }
+
+const NO_EXIF: ExifFacts = { takenAt: null, width: null, height: null, details: null };
 
 async function readExif(file: string): Promise<ExifFacts> {
   try {
     const tags = (await exifr.parse(file, {
       reviveValues: false,
-      pick: ['DateTimeOriginal', 'OffsetTimeOriginal', 'CreateDate', 'OffsetTimeDigitized', 'ExifImageWidth', 'ExifImageHeight'],
+      translateValues: false,
+      tiff: true,
+      exif: true,
+      gps: true,
+      xmp: false,
+      icc: false,
+      iptc: false,
+      jfif: false,
+      ihdr: false,
     })) as Record<string, unknown> | undefined;
-    if (!tags) return { takenAt: null, width: null, height: null };
+    if (!tags) return NO_EXIF;
     const takenAt =
       parseExifDate(tags.DateTimeOriginal, tags.OffsetTimeOriginal) ?? parseExifDate(tags.CreateDate, tags.OffsetTimeDigitized);
-    return { takenAt, width: positiveInt(tags.ExifImageWidth), height: positiveInt(tags.ExifImageHeight) };
+    const details = toMediaDetails(tags);
+    return { takenAt, width: positiveInt(tags.ExifImageWidth), height: positiveInt(tags.ExifImageHeight), details: hasDetails(details) ? details : null };
   } catch {
     // A file without readable metadata is still a photo; the commit's mtime stands in.
-    return { takenAt: null, width: null, height: null };
+    return NO_EXIF;
   }
 }
 
-/** Dimensions as displayed: sharp reads them from the header (cheaper and truer than EXIF). */
-async function readDimensions(file: string): Promise<{ width: number; height: number } | undefined> {
+/** Dimensions as displayed: read from the header (cheaper and truer than EXIF). */
+async function readDimensions(file: string, mime: string): Promise<{ width: number; height: number } | undefined> {
+  if (isHeif(mime)) return heifDimensions(file);
   try {
     const meta = await sharp(file).metadata();
     if (!meta.width || !meta.height) return undefined;

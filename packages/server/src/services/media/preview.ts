@@ -1,6 +1,8 @@
 import type { Readable } from 'node:stream';
 import sharp from 'sharp';
 import { rgbaToThumbHash } from 'thumbhash';
+import type { RgbaImage } from './heic.js';
+import { orient } from './orientation.js';
 
 /** Long edge of a preview: enough for a full-screen view, a fraction of an original's bytes. */
 export const PREVIEW_LONG_EDGE = 2048;
@@ -27,13 +29,22 @@ export interface RenderedDerivatives {
   thumbhash: string;
 }
 
+export interface RenderOptions {
+  /**
+   * An EXIF orientation to apply instead of the image's own (a RAW's preview carries none; the
+   * RAW's tags say how it was held). Decoded pixels (a HEIC) come already oriented.
+   */
+  orientation?: number | null;
+}
+
 /**
  * The preview, thumbnail and thumbhash of an image (EXIF orientation applied, never enlarged).
  * The original is decoded once, into the preview's pixels; the smaller outputs are made from those.
- * Accepts a stream (an original in the blob store) or bytes (a video's poster frame).
+ * Accepts a stream (an original in the blob store), bytes (a video's poster frame, a RAW's
+ * embedded preview) or decoded pixels (a HEIC).
  */
-export async function renderDerivatives(original: Readable | Buffer): Promise<RenderedDerivatives> {
-  const decoded = await decodeToPreviewSize(original);
+export async function renderDerivatives(original: Readable | Buffer | RgbaImage, options: RenderOptions = {}): Promise<RenderedDerivatives> {
+  const decoded = await decodeToPreviewSize(original, options);
   const raw = { raw: { width: decoded.info.width, height: decoded.info.height, channels: decoded.info.channels } };
   const [preview, thumbnail, thumbhash] = await Promise.all([
     sharp(decoded.data, raw).jpeg({ quality: PREVIEW_QUALITY, mozjpeg: false }).toBuffer({ resolveWithObject: true }),
@@ -55,10 +66,16 @@ export async function renderDerivatives(original: Readable | Buffer): Promise<Re
 }
 
 /** Decodes, orients and shrinks to the preview's size: 8-bit sRGB pixels, alpha kept. */
-async function decodeToPreviewSize(original: Readable | Buffer) {
+async function decodeToPreviewSize(original: Readable | Buffer | RgbaImage, options: RenderOptions) {
   const resize = { width: PREVIEW_LONG_EDGE, height: PREVIEW_LONG_EDGE, fit: 'inside', withoutEnlargement: true } as const;
   if (Buffer.isBuffer(original)) {
-    return sharp(original, { failOn: 'none', limitInputPixels: MAX_INPUT_PIXELS }).rotate().resize(resize).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    const image = sharp(original, { failOn: 'none', limitInputPixels: MAX_INPUT_PIXELS });
+    const oriented = options.orientation === undefined ? image.rotate() : orient(image, options.orientation);
+    return oriented.resize(resize).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  }
+  if (isRgba(original)) {
+    const raw = { width: original.width, height: original.height, channels: 4 as const };
+    return sharp(original.data, { raw, limitInputPixels: MAX_INPUT_PIXELS }).resize(resize).raw().toBuffer({ resolveWithObject: true });
   }
   const pipeline = sharp({ failOn: 'none', limitInputPixels: MAX_INPUT_PIXELS }).rotate().resize(resize).toColourspace('srgb').raw();
   // A source that fails (a missing file, a dropped S3 read) must reject this call, not leave
@@ -71,4 +88,8 @@ async function decodeToPreviewSize(original: Readable | Buffer) {
     pipeline.destroy();
   });
   return Promise.race([original.pipe(pipeline).toBuffer({ resolveWithObject: true }), sourceFailed]);
+}
+
+function isRgba(original: Readable | RgbaImage): original is RgbaImage {
+  return 'data' in original && original.data instanceof Uint8Array && typeof (original as RgbaImage).width === 'number';
 }

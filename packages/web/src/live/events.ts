@@ -1,0 +1,100 @@
+import { ROUTES } from '@skyroll/protocol';
+import { useEffect, useLayoutEffect, useRef } from 'react';
+import { api } from '../api.js';
+
+export type LiveEventType = 'journal' | 'settings' | 'device' | 'account';
+type Handler = (data: unknown) => void;
+
+const EVENT_TYPES: readonly LiveEventType[] = ['journal', 'settings', 'device', 'account'];
+const RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
+
+/**
+ * The one EventSource of the app, shared by every subscriber. The browser reconnects by itself
+ * after a dropped connection, but gives up for good when the server answers with an error (a
+ * restart, a 5xx): then we reconnect ourselves, with a growing delay. Whatever happened while
+ * disconnected is caught up by a synthetic `journal` event once the stream is back.
+ */
+class LiveEvents {
+  private readonly handlers = new Map<LiveEventType, Set<Handler>>();
+  private source: EventSource | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private attempts = 0;
+  private missedSome = false;
+  private started = false;
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.connect();
+  }
+
+  stop(): void {
+    this.started = false;
+    clearTimeout(this.retryTimer);
+    this.source?.close();
+    this.source = null;
+    this.attempts = 0;
+    this.missedSome = false;
+  }
+
+  subscribe(type: LiveEventType, handler: Handler): () => void {
+    let set = this.handlers.get(type);
+    if (!set) this.handlers.set(type, (set = new Set()));
+    set.add(handler);
+    return () => set.delete(handler);
+  }
+
+  /** Tells the journal subscribers to look for changes now (after this tab changed something itself). */
+  poke(): void {
+    this.dispatch('journal', {});
+  }
+
+  private connect(): void {
+    const source = new EventSource(ROUTES.events, { withCredentials: true });
+    this.source = source;
+    source.onopen = () => {
+      this.attempts = 0;
+      if (this.missedSome) this.poke();
+      this.missedSome = false;
+    };
+    source.onerror = () => {
+      this.missedSome = true;
+      if (source.readyState !== EventSource.CLOSED || !this.started) return;
+      // Refused rather than dropped: a signed-out session shows as a 401 here, which signs the app out.
+      api('GET', ROUTES.me).catch(() => {});
+      const delay = RETRY_DELAYS_MS[Math.min(this.attempts++, RETRY_DELAYS_MS.length - 1)];
+      this.retryTimer = setTimeout(() => {
+        if (this.started && this.source === source) this.connect();
+      }, delay);
+    };
+    for (const type of EVENT_TYPES) {
+      source.addEventListener(type, (event) => this.dispatch(type, parse((event as MessageEvent<string>).data)));
+    }
+  }
+
+  private dispatch(type: LiveEventType, data: unknown): void {
+    for (const handler of [...(this.handlers.get(type) ?? [])]) handler(data);
+  }
+}
+
+function parse(data: string): unknown {
+  try {
+    return JSON.parse(data);
+  } catch {
+    return data;
+  }
+}
+
+export const liveEvents = new LiveEvents();
+
+/**
+ * Calls `handler` on every server-sent event of `type` while the component is mounted. The handler
+ * may change between renders without resubscribing.
+ */
+export function useLiveEvents(type: LiveEventType, handler: (data: unknown) => void): void {
+  const latest = useRef(handler);
+  useLayoutEffect(() => {
+    latest.current = handler;
+  });
+  useEffect(() => liveEvents.subscribe(type, (data) => latest.current(data)), [type]);
+}
