@@ -65,8 +65,7 @@ export async function ensureDebianPackage(pkg: DebianPackage, options: EnsureOpt
   return pkg.binary;
 }
 
+/** execFile's error message already holds the command's stderr. */
 function describe(err: unknown): string {
-  const e = err as { message?: string; stderr?: string };
-  const stderr = typeof e.stderr === 'string' ? e.stderr.trim().split('\n').slice(-5).join('\n') : '';
-  return `${e.message ?? String(err)}${stderr ? `\n${stderr}` : ''}`;
+  return (err instanceof Error ? err.message : String(err)).trim();
 }
