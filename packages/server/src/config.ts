@@ -2,14 +2,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { PROTOCOL_MAX, PROTOCOL_MIN, SKYROLL_VERSION } from '@skyroll/protocol';
 
-export const GIB = 1024 ** 3;
 const GB = 1000 ** 3;
 const TB = 1000 ** 4;
 const DAY_MS = 24 * 3600_000;
 
 /** The plans on offer: name → quota in bytes (the free plan is the default of new accounts). */
 export const DEFAULT_PLANS: Record<string, number> = {
-  free: 5 * GIB,
+  free: 5 * GB,
   '50gb': 50 * GB,
   '200gb': 200 * GB,
   '2tb': 2 * TB,

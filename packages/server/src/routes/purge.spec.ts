@@ -114,7 +114,7 @@ describe.each(ENGINES)('on %s', (engine) => {
         const emptied = await request(server.url, '/api/trash/empty', { method: 'POST', token: session.token });
         // The copy's bytes are still an earlier version of a.jpg: kept, and still counted.
         expect(emptied.body).toEqual({ count: 2, freedBytes: c.length });
-        expect((await stream.waitFor('account')).data).toEqual({ plan: 'free', quotaBytes: 5 * 1024 ** 3, usedBytes: a.length + aEdit.length });
+        expect((await stream.waitFor('account')).data).toEqual({ plan: 'free', quotaBytes: 5 * 1000 ** 3, usedBytes: a.length + aEdit.length });
         await stream.waitFor('journal', (d) => d.head === 11);
         stream.close();
         expect(fs.existsSync(originalFile(server, session.accountId, third.checksum))).toBe(false);

@@ -66,7 +66,7 @@ describe.each(ENGINES)('on %s', (engine) => {
         expect(storage.status).toBe(200);
         expect(storage.body).toEqual({
           plan: 'free',
-          quotaBytes: 5 * 1024 ** 3,
+          quotaBytes: 5 * 1000 ** 3,
           usedBytes: p1.length + p1b.length + p2.length + video.length,
           breakdown: {
             photos: p1b.length,
@@ -79,7 +79,7 @@ describe.each(ENGINES)('on %s', (engine) => {
             ].sort((a, b) => b.bytes - a.bytes),
           },
           plans: [
-            { name: 'free', quotaBytes: 5 * 1024 ** 3 },
+            { name: 'free', quotaBytes: 5 * 1000 ** 3 },
             { name: '50gb', quotaBytes: 50e9 },
             { name: '200gb', quotaBytes: 200e9 },
             { name: '2tb', quotaBytes: 2e12 },
