@@ -84,8 +84,22 @@ async function bench(h: Harness): Promise<void> {
   if (directNewest.length !== newest.count) throw new Error(`reference query: ${directNewest.length} assets in ${newest.bucket}, the API says ${newest.count}`);
 
   progress(`API: ${RUNS} runs each`);
+  // The month list is counted afresh only after the journal moved (any change to the library);
+  // otherwise it comes from the server's cache. Time both: a favorite toggled before each cold run.
+  const someone = (await getJson<TimelineBucketResponse>(api, bucketPath(newest.bucket))).assets[0]!.id;
+  let favorite = false;
+  const moveJournal = async () => {
+    favorite = !favorite;
+    const res = await fetch(api.baseUrl + ROUTES.assetMetadata(someone), {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${api.token}`, [PROTOCOL_HEADER]: String(PROTOCOL_VERSION), 'content-type': 'application/json' },
+      body: JSON.stringify({ favorite }),
+    });
+    if (res.status !== 200) throw new Error(`PATCH metadata: ${res.status}`);
+  };
   const rows: Row[] = [
-    row('GET /api/timeline/buckets', `${buckets.buckets.length} months`, await timeHttp(api, ROUTES.timelineBuckets, RUNS)),
+    row('GET /api/timeline/buckets (after a change: counted)', `${buckets.buckets.length} months`, await timeHttp(api, ROUTES.timelineBuckets, RUNS, moveJournal)),
+    row('GET /api/timeline/buckets (again: from the cache)', `${buckets.buckets.length} months`, await timeHttp(api, ROUTES.timelineBuckets, RUNS)),
     row('  reference: GROUP BY month (strftime) in better-sqlite3', '', timeSync(() => direct.months(), RUNS)),
     row('  reference: GROUP BY day, folded into months', '', timeSync(() => direct.days(), RUNS)),
     row('  reference: GROUP BY day + JSON.stringify', '', timeSync(() => JSON.stringify({ buckets: direct.days() }), RUNS)),
@@ -173,7 +187,8 @@ async function getJson<T>(api: ApiClient, path: string): Promise<T> {
 }
 
 /** Wall time of `runs` GETs (the whole body read), after 5 warm-up requests. */
-async function timeHttp(api: ApiClient, path: string, runs: number): Promise<number[]> {
+/** `before`: untimed work before each timed request (e.g. a change that moves the journal). */
+async function timeHttp(api: ApiClient, path: string, runs: number, before?: () => Promise<void>): Promise<number[]> {
   const headers = { authorization: `Bearer ${api.token}`, [PROTOCOL_HEADER]: String(PROTOCOL_VERSION) };
   const once = async (): Promise<number> => {
     const started = performance.now();
@@ -186,7 +201,10 @@ async function timeHttp(api: ApiClient, path: string, runs: number): Promise<num
   // reference runs): that failure is the connection's, and the next request opens a new one.
   for (let i = 0; i < 5; i++) await once().catch((err) => (i === 0 ? 0 : Promise.reject(err)));
   const samples: number[] = [];
-  for (let i = 0; i < runs; i++) samples.push(await once());
+  for (let i = 0; i < runs; i++) {
+    await before?.();
+    samples.push(await once());
+  }
   progress(`GET ${path}: median ${ms(quantile([...samples].sort((a, b) => a - b), 0.5))} ms`);
   return samples;
 }

@@ -78,7 +78,7 @@ describe.each(ENGINES)('on %s', (engine) => {
     it("lists one month's assets newest first, in the compact form", async () => {
       const res = await get<TimelineBucketResponse>('/api/timeline/bucket?bucket=2024-05');
       expect(res.body.bucket).toBe('2024-05');
-      const compact = { type: 'photo', width: 64, height: 48, thumbhash: expect.toBeOneOf([null, expect.any(String)]), durationMs: null };
+      const compact = { type: 'photo', width: 64, height: 48, thumbhash: expect.toBeOneOf([null, expect.any(String)]), durationMs: null, media: expect.toBeOneOf(['pending', 'ready']) };
       expect(res.body.assets).toEqual([
         { id: a.mayLate.id, sortAt: Date.UTC(2024, 4, 20, 8), favorite: false, ...compact },
         { id: a.mayFirst.id, sortAt: Date.UTC(2024, 4, 1, 12), favorite: true, ...compact },
@@ -129,6 +129,26 @@ describe.each(ENGINES)('on %s', (engine) => {
       expect(await buckets('', carol)).toEqual({ buckets: [{ bucket: '1969-12', count: 1 }], total: 1 });
       const res = await get<TimelineBucketResponse>('/api/timeline/bucket?bucket=1969-12', carol);
       expect(res.body.assets.map((x) => [x.id, x.sortAt])).toEqual([[scan.id, takenAt]]);
+    });
+
+    it('answers the month list again from memory until the journal moves, then follows every change', async () => {
+      const dave = await signupAndLogin(server.url, 'dave-phone');
+      const post = (route: string, json: unknown, method = 'POST') => request(server.url, route, { method, token: dave.token, json });
+      const photo: Asset = await uploadAndCommit(server.url, dave.token, await makeJpeg(++seed, '2022:07:04 12:00:00'), 'cache/1.jpg');
+      const july = { buckets: [{ bucket: '2022-07', count: 1 }], total: 1 };
+      expect(await buckets('', dave)).toEqual(july);
+      // A change behind the journal's back is not seen: the answer came from the cache.
+      await withDatabase(server, (db) => db.updateTable('assets').set({ taken_at: Date.UTC(2021, 0, 1) }).where('id', '=', photo.id).execute());
+      expect(await buckets('', dave)).toEqual(july);
+      // Any change through the service appends to the journal: the next answer is counted afresh.
+      await post(`/api/assets/${photo.id}/metadata`, { favorite: true }, 'PATCH');
+      expect(await buckets('', dave)).toEqual({ buckets: [{ bucket: '2021-01', count: 1 }], total: 1 });
+      expect(await buckets('?favorite=true', dave)).toEqual({ buckets: [{ bucket: '2021-01', count: 1 }], total: 1 });
+      await post('/api/assets/trash', { assetIds: [photo.id] });
+      expect(await buckets('', dave)).toEqual({ buckets: [], total: 0 });
+      expect(await buckets('?favorite=true', dave)).toEqual({ buckets: [], total: 0 });
+      await post('/api/assets/restore', { assetIds: [photo.id] });
+      expect((await buckets('', dave)).total).toBe(1);
     });
 
     it('rejects a malformed month', async () => {

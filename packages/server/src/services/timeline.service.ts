@@ -1,6 +1,7 @@
 import { SkyrollError, type TimelineAsset, type TimelineBucketResponse, type TimelineBucketsResponse } from '@skyroll/protocol';
 import type { Repositories } from '../repositories/repositories.js';
 import { DAY_MS, type TimelineSelection } from '../repositories/timeline.repository.js';
+import { mediaOf } from './asset.mapper.js';
 import type { Auth } from './auth.service.js';
 
 /** The timeline's filters as the query string carries them. */
@@ -16,12 +17,37 @@ export interface TimelineFilter {
  * assets of one month in another, so a client never loads the whole library at once.
  */
 export class TimelineService {
-  constructor(private readonly repos: Repositories) {}
+  /**
+   * Month lists by account and filter, each valid while the account's journal head stays where it
+   * was read: every change that can move a count (added, trashed, restored, purged, re-dated,
+   * hidden, favorite, album membership) appends to the journal. Counting scans the whole library
+   * (~0.2 s at 100,000 assets), while opening the app again, a second tab or another device's
+   * browser then costs one indexed read. The head is read before the counts, so a change landing
+   * in between only makes the entry look older than it is: never stale.
+   */
+  private readonly bucketCache = new Map<string, { head: number; response: TimelineBucketsResponse }>();
+
+  constructor(
+    private readonly repos: Repositories,
+    private readonly cacheSize = 256,
+  ) {}
 
   async buckets(auth: Auth, filter: TimelineFilter): Promise<TimelineBucketsResponse> {
-    const days = await this.repos.timeline.dayCounts(auth.accountId, await this.selection(auth, filter));
-    const buckets = monthsOf(days);
-    return { buckets, total: buckets.reduce((sum, b) => sum + b.count, 0) };
+    const selection = await this.selection(auth, filter);
+    const key = `${auth.accountId} ${JSON.stringify(selection)}`;
+    const head = await this.repos.accounts.journalHead(auth.accountId);
+    const cached = this.bucketCache.get(key);
+    this.bucketCache.delete(key);
+    if (cached?.head === head) {
+      this.bucketCache.set(key, cached);
+      return cached.response;
+    }
+    const buckets = monthsOf(await this.repos.timeline.dayCounts(auth.accountId, selection));
+    const response = { buckets, total: buckets.reduce((sum, b) => sum + b.count, 0) };
+    this.bucketCache.set(key, { head, response });
+    // A Map keeps insertion order and every hit re-inserts: the first key is the least recently used.
+    if (this.bucketCache.size > this.cacheSize) this.bucketCache.delete(this.bucketCache.keys().next().value!);
+    return response;
   }
 
   async bucket(auth: Auth, filter: TimelineFilter & { bucket: string }): Promise<TimelineBucketResponse> {
@@ -32,6 +58,7 @@ export class TimelineService {
       rows.map((r) => r.checksum),
     );
     const thumbnails = new Map(derivatives.filter((d) => d.kind === 'thumbnail').map((d) => [d.checksum, d]));
+    const previews = new Map(derivatives.filter((d) => d.kind === 'preview').map((d) => [d.checksum, d]));
     const assets: TimelineAsset[] = rows.map((row) => {
       const thumbnail = thumbnails.get(row.checksum);
       return {
@@ -43,6 +70,7 @@ export class TimelineService {
         favorite: row.favorite,
         thumbhash: thumbnail?.state === 'ready' ? thumbnail.thumbhash : null,
         durationMs: row.type === 'video' ? (thumbnail?.duration_ms ?? null) : null,
+        media: mediaOf(thumbnail, previews.get(row.checksum)).media,
       };
     });
     return { bucket: filter.bucket, assets };
