@@ -191,6 +191,10 @@ export type UpdateRequiredDetails = z.infer<typeof UpdateRequiredDetails>;
 
 // ---- assets ----
 export const AssetType = z.enum(['photo', 'video']);
+/** How far an original's thumbnail and preview are: being made, made, or given up on. */
+export const MediaState = z.enum(['pending', 'ready', 'failed']);
+export type MediaState = z.infer<typeof MediaState>;
+
 export const Asset = z.object({
   id: AssetId,
   checksum: Checksum,
@@ -220,7 +224,7 @@ export const Asset = z.object({
   /** A video's duration in ms; null for photos and until the video was probed. */
   durationMs: z.number().int().nonnegative().nullable(),
   /** Thumbnail + preview: `pending` until made, `failed` when the file could not be read (see `mediaError`). */
-  media: z.enum(['pending', 'ready', 'failed']),
+  media: MediaState,
   mediaError: z.string().nullable(),
 });
 export type Asset = z.infer<typeof Asset>;
@@ -324,6 +328,8 @@ export const TimelineAsset = z.object({
   favorite: z.boolean(),
   thumbhash: z.string().nullable(),
   durationMs: z.number().int().nullable(),
+  /** As Asset's: a client shows a placeholder for `failed` and waits for `event: media` while `pending`. */
+  media: MediaState,
 });
 export type TimelineAsset = z.infer<typeof TimelineAsset>;
 export const TimelineBucketResponse = z.object({ bucket: z.string(), assets: z.array(TimelineAsset) });
@@ -394,6 +400,20 @@ export const JournalPoke = z.object({ head: z.number().int().nonnegative() });
 export const SettingsPoke = z.object({ deviceId: z.string(), settings: DeviceSettings });
 /** `event: account` on `GET /api/events`: the plan or the used bytes changed (upgrade, trash emptied). */
 export const AccountPoke = StorageInfo;
+/**
+ * `event: media` on `GET /api/events`: an original's thumbnail and preview were made (`ready`) or
+ * given up on (`failed`). `assetIds`: the account's assets showing that original; absent when
+ * they are too many to list, meaning "read again the assets you show whose media is pending".
+ */
+export const MediaPoke = z.object({
+  assetIds: z.array(AssetId).optional(),
+  media: MediaState,
+  /** The new thumbhash placeholder; null when failed. */
+  thumbhash: z.string().nullable(),
+  /** A video's duration, known once its poster was made; null for photos. */
+  durationMs: z.number().int().nonnegative().nullable(),
+});
+export type MediaPoke = z.infer<typeof MediaPoke>;
 
 // ---- trash ----
 export const PurgeResponse = z.object({ count: z.number().int().nonnegative(), freedBytes: z.number().int().nonnegative() });

@@ -40,6 +40,7 @@ import { AuthService } from './services/auth.service.js';
 import { DeviceService } from './services/device.service.js';
 import { JournalService } from './services/journal.service.js';
 import { AssetInfoService } from './services/media/asset-info.service.js';
+import { MediaDetailsService } from './services/media/media-details.service.js';
 import { PreviewService } from './services/preview.service.js';
 import { TimelineService } from './services/timeline.service.js';
 import { TRASH_SWEEP_JOB, TrashService } from './services/trash.service.js';
@@ -76,10 +77,11 @@ export async function buildApp(config: ServerConfig, logger: Logger = createLogg
   const metadata = new AssetMetadataService(repos, journal, hlc, clock);
   const albums = new AlbumService(repos, journal, hlc, clock);
   const trash = new TrashService(repos, journal, blobStore, accounts, { retentionMs: config.trashRetentionMs, sweepMs: config.trashSweepMs }, clock);
-  const previews = new PreviewService(repos, blobStore, config.paths.tmp, clock);
+  const previews = new PreviewService(repos, blobStore, config.paths.tmp, clock, events, logger.child({ component: 'media' }));
   const uploads = new UploadService(repos, uploadStore, blobStore, logger.child({ component: 'uploads' }), plans);
   const streams = new JournalEventStreams(journal, events, config.eventsPingMs);
   previews.attach(jobs);
+  new MediaDetailsService(repos, blobStore, config.paths.tmp).attach(jobs);
   jobs.register(TRASH_SWEEP_JOB, () => trash.sweep());
   const adminToken = randomBytes(32).toString('base64url');
 

@@ -49,7 +49,10 @@ export interface BlobTable {
   created_at: number;
   /** When the blob started counting toward the account's quota (first commit); null before. */
   counted_at: number | null;
-  /** JSON of the camera, exposure and GPS read from EXIF (MediaDetails); null when the file has none. */
+  /**
+   * JSON of the camera, exposure and GPS read from EXIF (MediaDetails); '{}' when the file has none
+   * (or they cannot be read); null when never read (verified before they were kept).
+   */
   details_json: string | null;
 }
 

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { DeviceHealth, DeviceSettings, StorageInfo } from '@skyroll/protocol';
+import type { DeviceHealth, DeviceSettings, MediaPoke, StorageInfo } from '@skyroll/protocol';
 
 /**
  * The account's journal head moved to `head`; undefined: pokes may have been missed (the link
@@ -12,12 +12,14 @@ export type AccountEvent =
   | { type: 'settings'; data: { deviceId: string; settings: DeviceSettings } }
   | { type: 'account'; data: StorageInfo }
   | { type: 'device'; data: { deviceId: string; health: DeviceHealth } }
+  | { type: 'media'; data: MediaPoke }
   | { type: 'revoked'; data: { deviceId: string } };
 export type AccountEventListener = (event: AccountEvent) => void;
 
 /**
  * Pokes devices when an account's journal advances, a device's settings or health change, the
- * account's storage changes (plan, trash emptied) or a device is signed out. In-process for the
+ * account's storage changes (plan, trash emptied), an original's thumbnail and preview are made or
+ * given up on, or a device is signed out. In-process for the
  * embedded default; replicas share theirs over PostgreSQL LISTEN/NOTIFY (PgEventBus).
  */
 export interface EventBus {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountEvent } from './event-bus.js';
+import { MEDIA_POKE_MAX_IDS } from '../services/preview.service.js';
 import { PgEventBus } from './pg-event-bus.js';
 import { PgSession } from './pg-session.js';
 import { createTestDatabase, type TestDatabase } from '../testing/postgres.js';
@@ -114,6 +115,26 @@ describe('PgEventBus (two replicas on one PostgreSQL)', () => {
     await until(() => bobSaw.length === 1);
     expect(bobSaw).toEqual([1]);
     expect(aliceSaw).toEqual([1, 'settings']);
+  });
+
+  it('carries a media poke with the most asset ids it lists in one NOTIFY', async () => {
+    [one, two] = [await replica(), await replica()];
+    const account = randomUUID();
+    const event: AccountEvent = {
+      type: 'media',
+      data: {
+        assetIds: Array.from({ length: MEDIA_POKE_MAX_IDS }, () => randomUUID()),
+        media: 'ready',
+        thumbhash: 'HBkSHYSIeHiPiHh8eJd4eTN0EEQG',
+        durationMs: null,
+      },
+    };
+    expect(Buffer.byteLength(JSON.stringify({ replica: one.replica, accountId: account, kind: 'event', event }))).toBeLessThan(7900);
+    const seen: AccountEvent[] = [];
+    two.subscribe(account, (e) => seen.push(e));
+    one.publish(account, event);
+    await until(() => seen.length === 1);
+    expect(seen).toEqual([event]);
   });
 
   it('carries a poke too large for one NOTIFY (8000 bytes) whole, in parts', async () => {

@@ -6,8 +6,8 @@ import type { JournalService } from '../services/journal.service.js';
 
 /**
  * The poke channel: Server-Sent Events telling a device the journal head moved (`journal`), a
- * device's settings changed (`settings`), a device reported new health (`device`) or the account's
- * storage changed (`account`). A device signed out loses its streams at once. An idle
+ * device's settings changed (`settings`), a device reported new health (`device`), the account's
+ * storage changed (`account`) or an original's thumbnail and preview were made or failed (`media`). A device signed out loses its streams at once. An idle
  * device costs two subscriptions and one timer, nothing per change it is not told about.
  */
 export class JournalEventStreams {

@@ -117,6 +117,19 @@ export class AssetRepository {
     return rows.map(toRecord);
   }
 
+  /** Ids of the assets (trashed or not) whose current bytes are this original, at most `limit`. */
+  async idsOfChecksum(accountId: string, checksum: string, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('assets')
+      .select('id')
+      .where('account_id', '=', accountId)
+      .where('checksum', '=', checksum)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
   async listTrashed(accountId: string): Promise<AssetRecord[]> {
     const rows = await this.select()
       .where('assets.account_id', '=', accountId)

@@ -34,6 +34,26 @@ export class BlobRepository {
       .execute();
   }
 
+  /**
+   * Originals whose camera, exposure and place were never read (verified before they were kept).
+   * One query; empty once every original has been read ('{}' records "read, nothing there").
+   */
+  async listDetailsUnread(): Promise<Array<{ accountId: string; checksum: string }>> {
+    const rows = await this.db.selectFrom('blobs').select(['account_id', 'checksum']).where('details_json', 'is', null).execute();
+    return rows.map((r) => ({ accountId: r.account_id, checksum: r.checksum }));
+  }
+
+  /** Records the details read from an original, unless a reader got there first. */
+  async setDetails(accountId: string, checksum: string, detailsJson: string): Promise<void> {
+    await this.db
+      .updateTable('blobs')
+      .set({ details_json: detailsJson })
+      .where('account_id', '=', accountId)
+      .where('checksum', '=', checksum)
+      .where('details_json', 'is', null)
+      .execute();
+  }
+
   async delete(accountId: string, checksum: string): Promise<void> {
     await this.db.deleteFrom('blobs').where('account_id', '=', accountId).where('checksum', '=', checksum).execute();
   }

@@ -4,9 +4,11 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { SkyrollError } from '@skyroll/protocol';
+import type { Logger } from 'pino';
+import { SkyrollError, type MediaPoke } from '@skyroll/protocol';
 import type { Clock } from '../config.js';
 import type { DerivativeRow } from '../db/schema.js';
+import type { EventBus } from '../events/event-bus.js';
 import type { JobContext, JobQueue } from '../jobs/job-queue.js';
 import type { Repositories } from '../repositories/repositories.js';
 import { derivativeKey, originalKey, type BlobStore, type DerivativeKind } from '../stores/blob-store.js';
@@ -33,6 +35,12 @@ export interface OpenedDerivative {
   thumbhash: string | null;
 }
 
+/**
+ * At most this many asset ids in one `media` poke (one original is almost always one asset):
+ * the poke stays far below PostgreSQL's NOTIFY limit between replicas. More: sent without ids.
+ */
+export const MEDIA_POKE_MAX_IDS = 50;
+
 const REASONS: Record<DerivativeKind, { notReady: string; failed: string }> = {
   preview: { notReady: 'PREVIEW_NOT_READY', failed: 'PREVIEW_FAILED' },
   thumbnail: { notReady: 'THUMBNAIL_NOT_READY', failed: 'THUMBNAIL_FAILED' },
@@ -42,6 +50,7 @@ const REASONS: Record<DerivativeKind, { notReady: string; failed: string }> = {
  * Derivatives of the originals, made by one background job after each commit of new bytes:
  * a preview (~2048 px JPEG), a thumbnail (256 px WebP) and a thumbhash placeholder. A photo is
  * decoded once for all three; a video gets them from its poster frame (ffmpeg), plus its duration.
+ * Pages showing the asset hear when they are made or given up on (`event: media`), so none polls.
  */
 export class PreviewService {
   constructor(
@@ -49,6 +58,8 @@ export class PreviewService {
     private readonly blobs: BlobStore,
     private readonly tmpDir: string,
     private readonly clock: Clock,
+    private readonly events: EventBus,
+    private readonly log: Pick<Logger, 'warn'>,
   ) {}
 
   /**
@@ -106,6 +117,7 @@ export class PreviewService {
       await this.repos.transaction(async (trx) => {
         for (const row of rows) await trx.derivatives.upsert(row);
       });
+      await this.announce(job, { media: 'ready', thumbhash: rendered.thumbhash, durationMs });
     } catch (err) {
       await this.recordFailure(job, context.final ? 'failed' : 'pending', err instanceof Error ? err.message : String(err));
       throw err;
@@ -131,6 +143,23 @@ export class PreviewService {
         });
       }
     });
+    if (state === 'failed') await this.announce({ accountId, checksum }, { media: 'failed', thumbhash: null, durationMs: null });
+  }
+
+  /**
+   * Pokes the account's open pages: the assets showing this original have their media settled.
+   * Best effort after the commit, never failing the job: a page that misses the poke shows the
+   * placeholder until it next reads the asset.
+   */
+  private async announce({ accountId, checksum }: PreviewJob, media: Omit<MediaPoke, 'assetIds'>): Promise<void> {
+    try {
+      const ids = await this.repos.assets.idsOfChecksum(accountId, checksum, MEDIA_POKE_MAX_IDS + 1);
+      if (ids.length === 0) return;
+      const data: MediaPoke = ids.length > MEDIA_POKE_MAX_IDS ? media : { assetIds: ids, ...media };
+      this.events.publish(accountId, { type: 'media', data });
+    } catch (err) {
+      this.log.warn({ err, accountId, checksum }, 'announcing finished media failed');
+    }
   }
 
   /** By kind of original: photos stream into sharp; HEIC, RAW and video need their own decoders first. */

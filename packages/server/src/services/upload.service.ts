@@ -117,7 +117,8 @@ export class UploadService {
         width: media.width,
         height: media.height,
         taken_at: media.takenAt,
-        details_json: media.details ? JSON.stringify(media.details) : null,
+        // '{}': read, nothing there (null is left for originals whose details were never read).
+        details_json: JSON.stringify(media.details ?? {}),
         created_at: Date.now(),
         counted_at: null,
       });

@@ -1,18 +1,19 @@
 import { ROUTES } from '@skyroll/protocol';
-import { useEffect, useLayoutEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef, useSyncExternalStore } from 'react';
 import { api } from '../api.js';
 
-export type LiveEventType = 'journal' | 'settings' | 'device' | 'account';
+export type LiveEventType = 'journal' | 'settings' | 'device' | 'account' | 'media';
 type Handler = (data: unknown) => void;
 
-const EVENT_TYPES: readonly LiveEventType[] = ['journal', 'settings', 'device', 'account'];
+const EVENT_TYPES: readonly LiveEventType[] = ['journal', 'settings', 'device', 'account', 'media'];
 const RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
 
 /**
  * The one EventSource of the app, shared by every subscriber. The browser reconnects by itself
  * after a dropped connection, but gives up for good when the server answers with an error (a
  * restart, a 5xx): then we reconnect ourselves, with a growing delay. Whatever happened while
- * disconnected is caught up by a synthetic `journal` event once the stream is back.
+ * disconnected is caught up by a synthetic `journal` event once the stream is back, and a
+ * synthetic `media` event without ids (thumbnails made meanwhile: read again what is pending).
  */
 class LiveEvents {
   private readonly handlers = new Map<LiveEventType, Set<Handler>>();
@@ -21,6 +22,9 @@ class LiveEvents {
   private attempts = 0;
   private missedSome = false;
   private started = false;
+  /** The stream is open: what changes is told, nothing needs polling. */
+  private connected = false;
+  private readonly connectionListeners = new Set<() => void>();
 
   start(): void {
     if (this.started) return;
@@ -35,7 +39,16 @@ class LiveEvents {
     this.source = null;
     this.attempts = 0;
     this.missedSome = false;
+    this.setConnected(false);
   }
+
+  isConnected = (): boolean => this.connected;
+
+  /** Calls `listener` when the stream opens or drops. */
+  subscribeConnection = (listener: () => void): (() => void) => {
+    this.connectionListeners.add(listener);
+    return () => this.connectionListeners.delete(listener);
+  };
 
   subscribe(type: LiveEventType, handler: Handler): () => void {
     let set = this.handlers.get(type);
@@ -54,11 +67,16 @@ class LiveEvents {
     this.source = source;
     source.onopen = () => {
       this.attempts = 0;
-      if (this.missedSome) this.poke();
+      if (this.missedSome) {
+        this.poke();
+        this.dispatch('media', {});
+      }
       this.missedSome = false;
+      this.setConnected(true);
     };
     source.onerror = () => {
       this.missedSome = true;
+      this.setConnected(false);
       if (source.readyState !== EventSource.CLOSED || !this.started) return;
       // Refused rather than dropped: a signed-out session shows as a 401 here, which signs the app out.
       api('GET', ROUTES.me).catch(() => {});
@@ -70,6 +88,12 @@ class LiveEvents {
     for (const type of EVENT_TYPES) {
       source.addEventListener(type, (event) => this.dispatch(type, parse((event as MessageEvent<string>).data)));
     }
+  }
+
+  private setConnected(connected: boolean): void {
+    if (this.connected === connected) return;
+    this.connected = connected;
+    for (const listener of [...this.connectionListeners]) listener();
   }
 
   private dispatch(type: LiveEventType, data: unknown): void {
@@ -97,4 +121,9 @@ export function useLiveEvents(type: LiveEventType, handler: (data: unknown) => v
     latest.current = handler;
   });
   useEffect(() => liveEvents.subscribe(type, (data) => latest.current(data)), [type]);
+}
+
+/** Whether the event stream is open now (a component polls only while it is not). */
+export function useLiveConnected(): boolean {
+  return useSyncExternalStore(liveEvents.subscribeConnection, liveEvents.isConnected);
 }

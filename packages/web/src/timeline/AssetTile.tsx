@@ -64,7 +64,7 @@ export const AssetTile = memo(function AssetTile({ asset, left, width, height, s
         if (longPressed.current) e.preventDefault();
       }}
     >
-      <Thumbnail assetId={asset.id} thumbhash={asset.thumbhash} />
+      <Thumbnail assetId={asset.id} thumbhash={asset.thumbhash} media={asset.media} />
       {asset.type === 'video' && (
         <span className="tile-badge tile-duration">
           <PlayIcon />

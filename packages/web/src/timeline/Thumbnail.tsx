@@ -1,48 +1,66 @@
-import { ROUTES } from '@skyroll/protocol';
+import { ROUTES, type MediaState } from '@skyroll/protocol';
 import { useEffect, useState } from 'react';
+import { useLiveConnected } from '../live/events';
 import { thumbhashUrl } from './thumbhash-url';
 
-/** How long to wait before asking again for a thumbnail still being made (the server makes it after the upload). */
-const RETRY_DELAYS_MS = [1_000, 2_000, 3_000, 5_000, 8_000, 13_000, 21_000, 34_000, 60_000];
+/** While the event stream is down, a thumbnail still being made is asked for this often. */
+const FALLBACK_POLL_MS = 20_000;
+/** A made thumbnail that fails to load (a dropped connection) is tried again this many times. */
+const LOAD_RETRIES = 2;
+const LOAD_RETRY_MS = 3_000;
 
 /**
- * The thumbhash placeholder, then the WebP thumbnail once it loads. An asset without a thumbhash
- * has no thumbnail yet (or its media failed): it is asked for again, less and less often, while
- * the tile is on screen, since no event announces a finished thumbnail.
+ * The thumbhash placeholder, then the WebP thumbnail once it loads. A thumbnail still being made
+ * is not asked for: the timeline hears when it is (`event: media`) and the tile loads it at once;
+ * only while the event stream is down does it look now and then. One that could not be made
+ * says so instead of being asked for again.
  */
-export function Thumbnail({ assetId, thumbhash }: { assetId: string; thumbhash: string | null }) {
-  const [ready, setReady] = useState(thumbhash !== null);
+export function Thumbnail({ assetId, thumbhash, media }: { assetId: string; thumbhash: string | null; media: MediaState }) {
+  const connected = useLiveConnected();
+  /** A fallback look found it made before any poke said so. */
+  const [found, setFound] = useState(false);
   const [loaded, setLoaded] = useState(false);
-  const [attempt, setAttempt] = useState(0);
+  const [loadFailed, setLoadFailed] = useState(false);
+  const [reloads, setReloads] = useState(0);
   const src = ROUTES.thumbnail(assetId);
+  const ready = media === 'ready' || thumbhash !== null || found;
+  const cantShow = media === 'failed' || (loadFailed && reloads >= LOAD_RETRIES);
 
   useEffect(() => {
-    if (thumbhash !== null) setReady(true);
-  }, [thumbhash]);
-
-  useEffect(() => {
-    if (ready || attempt >= RETRY_DELAYS_MS.length) return;
-    let cancelled = false;
-    const probe = new Image();
-    probe.onload = () => !cancelled && setReady(true);
-    probe.onerror = () => {
-      if (cancelled) return;
-      timer = setTimeout(() => setAttempt((n) => n + 1), RETRY_DELAYS_MS[attempt]);
-    };
+    if (ready || media !== 'pending' || connected) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    probe.src = src;
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-      probe.src = '';
+    let probe: HTMLImageElement | undefined;
+    const look = () => {
+      probe = new Image();
+      probe.onload = () => setFound(true);
+      probe.onerror = () => (timer = setTimeout(look, FALLBACK_POLL_MS));
+      probe.src = src;
     };
-  }, [ready, attempt, src]);
+    timer = setTimeout(look, FALLBACK_POLL_MS);
+    return () => {
+      clearTimeout(timer);
+      if (probe) {
+        probe.onload = probe.onerror = null;
+        probe.src = '';
+      }
+    };
+  }, [ready, media, connected, src]);
+
+  useEffect(() => {
+    if (!loadFailed || reloads >= LOAD_RETRIES) return;
+    const timer = setTimeout(() => {
+      setLoadFailed(false);
+      setReloads((n) => n + 1);
+    }, LOAD_RETRY_MS);
+    return () => clearTimeout(timer);
+  }, [loadFailed, reloads]);
 
   const placeholder = thumbhash ? thumbhashUrl(thumbhash) : undefined;
   return (
     <div className="thumb" style={placeholder ? { backgroundImage: `url(${placeholder})` } : undefined}>
-      {ready && (
+      {ready && !cantShow && !loadFailed && (
         <img
+          key={reloads}
           data-testid="thumbnail"
           className={loaded ? 'thumb-img loaded' : 'thumb-img'}
           src={src}
@@ -51,10 +69,15 @@ export function Thumbnail({ assetId, thumbhash }: { assetId: string; thumbhash: 
           draggable={false}
           onLoad={() => setLoaded(true)}
           onError={() => {
-            setReady(false);
             setLoaded(false);
+            setLoadFailed(true);
           }}
         />
+      )}
+      {cantShow && (
+        <span className="thumb-note" data-testid="thumbnail-unavailable">
+          Can’t show
+        </span>
       )}
     </div>
   );

@@ -12,6 +12,7 @@ function asset(id: number, sortAt: string): TimelineAsset {
     favorite: false,
     thumbhash: null,
     durationMs: null,
+    media: 'ready',
   };
 }
 

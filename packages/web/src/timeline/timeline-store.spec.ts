@@ -12,6 +12,7 @@ const asset = (n: number, sortAt: string): TimelineAsset => ({
   favorite: false,
   thumbhash: null,
   durationMs: null,
+  media: 'pending',
 });
 const MONTHS: Record<string, TimelineAsset[]> = {
   '2026-02': [asset(1, '2026-02-10T00:00:00Z'), asset(2, '2026-02-01T00:00:00Z')],
@@ -89,5 +90,48 @@ describe('TimelineStore', () => {
     expect(store.adjacent(id(2), 1)).toBeNull();
     store.patchAssets([id(1)], { favorite: true });
     expect(store.find(id(1))?.favorite).toBe(true);
+  });
+
+  it('patches the loaded assets a media poke names, and only them', async () => {
+    store.start();
+    await settle();
+    store.want(['2026-02']);
+    await settle();
+    const seen: string[] = [];
+    store.subscribe(() => seen.push('change'));
+    store.applyMedia({ assetIds: [id(1)], media: 'ready', thumbhash: 'AAAA', durationMs: null });
+    expect(store.find(id(1))).toMatchObject({ media: 'ready', thumbhash: 'AAAA', favorite: false });
+    expect(store.find(id(2))).toMatchObject({ media: 'pending', thumbhash: null });
+    store.applyMedia({ assetIds: [id(2)], media: 'failed', thumbhash: null, durationMs: null });
+    expect(store.find(id(2))?.media).toBe('failed');
+    expect(seen).toEqual(['change', 'change']);
+    // An asset no loaded month shows changes nothing, and asks for nothing.
+    const before = requests.length;
+    store.applyMedia({ assetIds: [id(99)], media: 'ready', thumbhash: 'BBBB', durationMs: null });
+    expect(seen).toHaveLength(2);
+    await settle();
+    expect(requests.length).toBe(before);
+  });
+
+  it('keeps a poke heard before its month was fetched, over the older answer', async () => {
+    store.start();
+    await settle();
+    store.applyMedia({ assetIds: [id(3)], media: 'ready', thumbhash: 'CCCC', durationMs: null });
+    store.want(['2026-01']);
+    await settle();
+    expect(store.find(id(3))).toMatchObject({ media: 'ready', thumbhash: 'CCCC' });
+  });
+
+  it('reads again the months in view holding a pending asset on a poke without ids', async () => {
+    store.start();
+    await settle();
+    store.want(['2026-02', '2026-01']);
+    await settle();
+    store.applyMedia({ assetIds: [id(3)], media: 'ready', thumbhash: 'DDDD', durationMs: null });
+    const before = requests.length;
+    store.applyMedia({ media: 'ready', thumbhash: null, durationMs: null });
+    await settle();
+    // 2026-01 has nothing pending left; 2026-02 does.
+    expect(requests.slice(before)).toEqual(['/api/timeline/bucket?favorite=true&bucket=2026-02']);
   });
 });

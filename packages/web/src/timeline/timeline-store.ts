@@ -1,4 +1,5 @@
 import {
+  MediaPoke,
   ROUTES,
   type JournalEntry,
   type TimelineAsset,
@@ -6,6 +7,7 @@ import {
   type TimelineBucketsResponse,
 } from '@skyroll/protocol';
 import { api, ApiError } from '../api.js';
+import { liveEvents } from '../live/events.js';
 import { journalFollower, type LibraryChanges } from '../live/journal.js';
 import { bucketOf, filterQuery, type TimelineFilter } from './timeline-filter.js';
 
@@ -28,12 +30,17 @@ export interface TimelineSnapshot {
 const MAX_PARALLEL_FETCHES = 3;
 /** Wanted months are fetched after the scroll settles this long, so a fast fling loads little. */
 const WANT_SETTLE_MS = 60;
+/** Media pokes kept for months being fetched meanwhile (their answer may predate the poke). */
+const REMEMBERED_MEDIA = 500;
+
+type MediaPatch = Omit<MediaPoke, 'assetIds'>;
 
 /**
  * The data behind one timeline: the months and their counts (always), and the assets of the
  * months that came near the viewport (fetched on demand, kept). Follows the journal: a change
- * refetches the month list and the loaded months the change touched. Outside React; components
- * read it through useSyncExternalStore.
+ * refetches the month list and the loaded months the change touched; a `media` poke patches the
+ * assets whose thumbnail was just made (or given up on). Outside React; components read it
+ * through useSyncExternalStore.
  */
 export class TimelineStore {
   private snapshot: TimelineSnapshot = { buckets: null, total: 0, error: null };
@@ -47,6 +54,9 @@ export class TimelineStore {
   private wanted: string[] = [];
   private wantTimer: ReturnType<typeof setTimeout> | undefined;
   private stopFollowing: (() => void) | null = null;
+  private stopMedia: (() => void) | null = null;
+  /** The latest media poke per asset id, oldest first, to patch a month fetched after it. */
+  private readonly recentMedia = new Map<string, MediaPatch>();
   private stopped = false;
 
   constructor(readonly filter: TimelineFilter) {
@@ -63,6 +73,11 @@ export class TimelineStore {
   start(): void {
     this.stopped = false;
     this.stopFollowing = journalFollower.subscribe((changes) => this.onChanges(changes));
+    this.stopMedia = liveEvents.subscribe('media', (data) => {
+      const poke = MediaPoke.safeParse(data);
+      // A poke without ids may come with nothing else (pokes missed while disconnected).
+      this.applyMedia(poke.success ? poke.data : { media: 'pending', thumbhash: null, durationMs: null });
+    });
     void this.fetchBuckets();
   }
 
@@ -71,6 +86,8 @@ export class TimelineStore {
     clearTimeout(this.wantTimer);
     this.stopFollowing?.();
     this.stopFollowing = null;
+    this.stopMedia?.();
+    this.stopMedia = null;
   }
 
   /** The months now near the viewport, nearest first: fetched if not loaded (or stale). */
@@ -130,6 +147,35 @@ export class TimelineStore {
       buckets.map((b) =>
         b.assets?.some((a) => set.has(a.id)) ? { ...b, assets: b.assets.map((a) => (set.has(a.id) ? { ...a, ...patch } : a)) } : b,
       ),
+    );
+  }
+
+  /**
+   * An original's thumbnail and preview were made or given up on: the loaded assets showing it
+   * take the new state at once (a tile then loads its thumbnail, or says it cannot show it).
+   * Without ids (too many to list, or pokes missed), the loaded months holding a pending asset
+   * are read again when next in view.
+   */
+  applyMedia(poke: MediaPoke): void {
+    if (this.stopped) return;
+    if (!poke.assetIds) {
+      this.update((buckets) => buckets.map((b) => (b.assets?.some((a) => a.media === 'pending') ? { ...b, stale: true } : b)));
+      this.pump();
+      return;
+    }
+    const { assetIds, ...patch } = poke;
+    for (const id of assetIds) {
+      this.recentMedia.delete(id);
+      this.recentMedia.set(id, patch);
+    }
+    for (const id of this.recentMedia.keys()) {
+      if (this.recentMedia.size <= REMEMBERED_MEDIA) break;
+      this.recentMedia.delete(id);
+    }
+    const set = new Set(assetIds.filter((id) => this.bucketById.has(id)));
+    if (set.size === 0) return;
+    this.update((buckets) =>
+      buckets.map((b) => (b.assets?.some((a) => set.has(a.id)) ? { ...b, assets: b.assets.map((a) => (set.has(a.id) ? withMedia(a, patch) : a)) } : b)),
     );
   }
 
@@ -212,9 +258,13 @@ export class TimelineStore {
     try {
       const response = await api<TimelineBucketResponse>('GET', `${ROUTES.timelineBucket}?${this.query}${this.query ? '&' : ''}bucket=${bucket}`);
       if (this.stopped || this.generations.get(bucket) !== generation) return;
+      const assets = response.assets.map((a) => {
+        const heard = a.media === 'pending' ? this.recentMedia.get(a.id) : undefined;
+        return heard ? withMedia(a, heard) : a;
+      });
       this.update((buckets) =>
         buckets
-          .map((b) => (b.bucket === bucket ? { ...b, assets: response.assets, count: response.assets.length, stale: false } : b))
+          .map((b) => (b.bucket === bucket ? { ...b, assets, count: assets.length, stale: false } : b))
           .filter((b) => b.count > 0),
       );
     } catch (err) {
@@ -250,4 +300,9 @@ export class TimelineStore {
   private emit(): void {
     for (const listener of [...this.listeners]) listener();
   }
+}
+
+/** The asset as a media poke says it is now (a video's duration comes with its poster). */
+function withMedia(asset: TimelineAsset, patch: MediaPatch): TimelineAsset {
+  return { ...asset, media: patch.media, thumbhash: patch.thumbhash, durationMs: patch.durationMs ?? asset.durationMs };
 }

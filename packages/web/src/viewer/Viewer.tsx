@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from '
 import { useLocation } from 'wouter';
 import { api, ApiError } from '../api';
 import { errorMessage } from '../api-errors';
+import { useLiveEvents } from '../live/events';
 import { AddToAlbumDialog } from '../assets/AddToAlbumDialog';
 import { moveToTrash, restoreFromTrash, setMetadata } from '../assets/asset-actions';
 import { getActiveTimeline, subscribeActiveTimeline } from '../timeline/active-timeline';
@@ -43,6 +44,12 @@ export function Viewer({ id, background }: { id: string; background: string }) {
   const [showInfo, setShowInfo] = useState(() => localStorage.getItem('skyroll.viewer.info') === 'open');
   const [picking, setPicking] = useState(false);
   const media = useRef<ViewerMediaHandle | null>(null);
+  /** Bumped when this asset's thumbnail and preview were made or given up on: its info is read again. */
+  const [mediaChanges, setMediaChanges] = useState(0);
+  useLiveEvents('media', (data) => {
+    const ids = (data as { assetIds?: unknown }).assetIds;
+    if (!Array.isArray(ids) || ids.includes(id)) setMediaChanges((n) => n + 1);
+  });
 
   // The timeline underneath, and its data (so neighbours appear as their months load).
   const store = useSyncExternalStore(subscribeActiveTimeline, getActiveTimeline);
@@ -57,7 +64,8 @@ export function Viewer({ id, background }: { id: string; background: string }) {
   useEffect(() => {
     let cancelled = false;
     setError(null);
-    setInfo(null);
+    // Read again for the same asset (its media changed): what is shown stays until the answer.
+    setInfo((current) => (current?.asset.id === id ? current : null));
     setAsset((current) => (current?.id === id ? current : null));
     api<AssetInfo>('GET', ROUTES.assetInfo(id))
       .catch(async (err: unknown) => {
@@ -80,7 +88,7 @@ export function Viewer({ id, background }: { id: string; background: string }) {
     return () => {
       cancelled = true;
     };
-  }, [id, store]);
+  }, [id, store, mediaChanges]);
 
   const previous = store?.adjacent(id, -1) ?? null;
   const next = store?.adjacent(id, 1) ?? null;

@@ -20,13 +20,14 @@ export class AssetInfoService {
       this.repos.blobs.find(auth.accountId, asset.checksum),
       this.repos.derivatives.list(auth.accountId, asset.checksum),
     ]);
-    const details = blob?.details_json ? (JSON.parse(blob.details_json) as MediaDetails) : NO_DETAILS;
+    // '{}' (read, nothing there) and null (not read yet: see MediaDetailsService) show nothing.
+    const details: Partial<MediaDetails> = blob?.details_json ? (JSON.parse(blob.details_json) as Partial<MediaDetails>) : NO_DETAILS;
     return {
       asset,
       fileName: path.posix.basename(asset.path),
-      camera: details.camera,
-      exposure: details.exposure,
-      location: details.location,
+      camera: details.camera ?? null,
+      exposure: details.exposure ?? null,
+      location: details.location ?? null,
       derivatives: derivatives.map((d) => ({
         kind: d.kind,
         state: d.state === 'ready' || d.state === 'failed' ? d.state : 'pending',

@@ -64,6 +64,16 @@ async function inspectRaw(file: string, mime: string): Promise<MediaInfo> {
 }
 
 /**
+ * Only the camera, exposure and place of a stored original (read again for originals verified
+ * before they were kept); null when the file says nothing or its metadata cannot be read.
+ */
+export async function readMediaDetails(file: string, mime: string): Promise<MediaDetails | null> {
+  if (!isRaw(mime)) return (await readExif(file)).details;
+  const raw = await readRaw(file).catch(() => undefined);
+  return raw && hasDetails(raw.details) ? raw.details : null;
+}
+
+/**
  * Cheap first: a whole JPEG ends with an EOI marker, a whole PNG with its IEND chunk. Files that
  * do not (trailing data, other formats) get a full decode that fails on truncation.
  */
