@@ -22,7 +22,8 @@ export const LoginResponse = z.object({
   accountId: z.string(),
   email: z.string(),
   deviceId: z.string(),
-  token: z.string(),
+  /** The device's bearer token; absent for a browser session, whose token is only in the HttpOnly cookie. */
+  token: z.string().optional(),
 });
 export const MeResponse = z.object({ accountId: z.string(), email: z.string(), deviceId: z.string(), deviceName: z.string() });
 
@@ -175,6 +176,8 @@ export const ServerInfo = z.object({
   protocol: z.object({ min: z.number().int(), max: z.number().int() }),
   /** The newest agent this server knows of: an older agent is told an update is available. */
   latestAgentVersion: z.string(),
+  /** Days an item stays in Recently Deleted before it is purged. */
+  trashRetentionDays: z.number().positive(),
 });
 export type ServerInfo = z.infer<typeof ServerInfo>;
 

@@ -117,7 +117,7 @@ export async function buildApp(config: ServerConfig, logger: Logger = createLogg
 
   const connections = new ConnectionTracker(app.server);
   const tus = new TusEndpoint(uploads, uploadStore, app.log.child({ component: 'tus' }));
-  serverRoutes(app, config.protocol);
+  serverRoutes(app, config.protocol, config.trashRetentionMs / 86_400_000);
   authRoutes(app, authService, config.loginRateLimit);
   accountRoutes(app, accounts, adminToken);
   deviceRoutes(app, new DeviceService(repos, events, clock));

@@ -64,6 +64,7 @@ const serverInfo = (over: Partial<ServerInfo> = {}): ServerInfo => ({
   version: '0.1.0',
   protocol: { min: 1, max: 1 },
   latestAgentVersion: '0.1.0',
+  trashRetentionDays: 30,
   ...over,
 });
 

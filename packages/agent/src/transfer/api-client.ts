@@ -91,8 +91,9 @@ export class ApiClient {
     return this.json('POST', ROUTES.signup, SignupResponse, { email, password });
   }
 
+  /** A device sign-in: the server answers its bearer token (only browser sessions go without one). */
   login(email: string, password: string, deviceName: string) {
-    return this.json('POST', ROUTES.login, LoginResponse, { email, password, deviceName });
+    return this.json('POST', ROUTES.login, LoginResponse.required({ token: true }), { email, password, deviceName });
   }
 
   info() {

@@ -36,8 +36,11 @@ export function authRoutes(app: Api, authService: AuthService, limit: LoginRateL
     async (req, reply) => {
       const browser = req.body.session === 'cookie';
       const session = await authService.login(req.body.email, req.body.password, req.body.deviceName, browser ? 'web' : 'agent');
-      if (browser) setSessionCookie(req, reply, session.token);
-      return session;
+      if (!browser) return session;
+      // The token lives only in the HttpOnly cookie: a script in the page never sees it.
+      setSessionCookie(req, reply, session.token);
+      const { token: _token, ...rest } = session;
+      return rest;
     },
   );
   app.post(

@@ -120,6 +120,7 @@ describe.each(ENGINES)('on %s', (engine) => {
         version: SKYROLL_VERSION,
         protocol: { min: PROTOCOL_MIN, max: PROTOCOL_MAX },
         latestAgentVersion: SKYROLL_VERSION,
+        trashRetentionDays: 30,
       });
     });
 

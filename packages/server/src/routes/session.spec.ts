@@ -48,9 +48,12 @@ describe('browser sessions: the cookie and its CSRF header', () => {
     expect(setCookie).toMatch(/; Path=\//);
     expect(setCookie).not.toMatch(/; Secure/i);
     expect((await browserLogin({ 'x-forwarded-proto': 'https' })).setCookie).toMatch(/; Secure/i);
-    // An agent's sign-in sets no cookie.
-    const res = await request(server.url, '/api/auth/login', { json: { email: agent.email, password: PASSWORD, deviceName: 'phone' } });
+    // The browser's page never sees the token: it is only in the HttpOnly cookie.
+    expect((await browserLogin()).body).not.toHaveProperty('token');
+    // An agent's sign-in sets no cookie, and answers its bearer token.
+    const res = await request<{ token?: string }>(server.url, '/api/auth/login', { json: { email: agent.email, password: PASSWORD, deviceName: 'phone' } });
     expect(res.headers.getSetCookie()).toEqual([]);
+    expect(res.body.token).toMatch(/\S{20,}/);
   });
 
   it('the cookie authenticates reads; changes need the CSRF header; the bearer token needs none', async () => {
