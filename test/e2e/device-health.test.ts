@@ -2,7 +2,8 @@
  * Device health as the server sees it, with real agents: a running agent's heartbeat reaches
  * `GET /api/devices` (counts, the blocking reason with its fix) and follows the device's world
  * within seconds; a stopped agent turns stale there. A device signed out from another one says so
- * in `status` and `doctor`, and a new `skyroll login` while its agent runs makes it converge.
+ * in `status` and `doctor`, and a new `skyroll login` while its agent runs makes it converge (and
+ * signs the earlier session of that device out).
  */
 import { ROUTES, type Device as ApiDevice } from '@skyroll/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -122,6 +123,13 @@ describe('device health and sign-out', () => {
     expect(agentB.running, 'B kept running through the sign-out').toBe(true);
     const after = JSON.parse((await h.device(b, ['doctor', '--json'])).stdout) as { checks: { id: string; status: string }[] };
     expect(after.checks.find((c) => c.id === 'account')?.status).toBe('ok');
+
+    // Signing in once more replaces that session instead of leaving it in the list, stale.
+    await runCliOk(['login', '--state', b.stateDir, '--server', server.url, '--email', a.account.email, '--device', 'device-B3', '--password-stdin'], {
+      stdin: `${a.account.password}\n`,
+    });
+    expect((await deviceNamed('device-B2')).revoked).toBe(true);
+    expect((await deviceNamed('device-B3')).revoked).toBe(false);
   });
 
   it('a stopped agent turns stale on the server only after HEALTH_STALE_MS; until then it shows its last report', async () => {

@@ -43,6 +43,13 @@ export function registerAccountCommands(program: Command): void {
           state.meta.setLogin({ server, token: login.token, accountId: login.accountId, deviceId: login.deviceId, email: login.email });
         });
         console.log(`Signed in as ${login.email} (device ${opts.device}, id ${login.deviceId}).`);
+        // Signing in again replaces this device's earlier session, as on a phone: it would otherwise
+        // stay in the device list, stale, with a token nobody uses.
+        if (previous && previous.server === server && previous.accountId === login.accountId && previous.deviceId !== login.deviceId) {
+          await new ApiClient(server, login.token)
+            .revokeDevice(previous.deviceId)
+            .catch((err: unknown) => console.error(`Warning: the earlier session of this device (id ${previous.deviceId}) is still signed in: ${String(err)}`));
+        }
         const folder = state.meta.folder();
         const owner = folder ? folderAccount(state, folder) : undefined;
         if (folder && owner && owner.accountId !== login.accountId) {
