@@ -1,5 +1,5 @@
 /** Drives the engine: `--once` (converge, then report) or continuously (events, pokes, timers). */
-import { watchFolder } from '../scan/watcher.js';
+import { keepWatching } from '../scan/watcher.js';
 import type { Item } from '../state/item.repository.js';
 import type { Failure } from './failure.js';
 import { followJournalPokes } from '../transfer/journal-events.js';
@@ -97,10 +97,7 @@ export async function syncForever(options: EngineOptions, signal: AbortSignal): 
     lastLocalChange = Date.now();
     poke();
   };
-  const unwatch = await watchFolder(folder, localChange, (err) => log.error('watch.error', err)).catch((err: unknown) => {
-    log.error('watch.error', err);
-    return async () => {};
-  });
+  const unwatch = await keepWatching(folder, { onChange: localChange, onError: (err) => log.error('watch.error', err) });
   /** Settings and "Sync Now" as the state holds them (the CLI writes them too). */
   const localPolicy = () => JSON.stringify([state.meta.settings(), state.meta.overrideUntil() > 0]);
   let policySeen = localPolicy();
