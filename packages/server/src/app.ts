@@ -11,7 +11,7 @@ import { HybridClock, SKYROLL_VERSION } from '@skyroll/protocol';
 import type { ServerConfig } from './config.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
 import { createEventBus } from './events/create-event-bus.js';
-import { JobQueue } from './jobs/job-queue.js';
+import { JobQueue, PRUNE_JOBS_JOB } from './jobs/job-queue.js';
 import { registerApiDocs } from './http/api-docs.js';
 import { ConnectionTracker } from './http/connections.js';
 import { registerErrorHandling } from './http/errors.js';
@@ -83,6 +83,7 @@ export async function buildApp(config: ServerConfig, logger: Logger = createLogg
   previews.attach(jobs);
   new MediaDetailsService(repos, blobStore, config.paths.tmp).attach(jobs);
   jobs.register(TRASH_SWEEP_JOB, () => trash.sweep());
+  jobs.register(PRUNE_JOBS_JOB, () => jobs.pruneFinished());
   const adminToken = randomBytes(32).toString('base64url');
 
   const app = Fastify({
@@ -162,6 +163,7 @@ export async function buildApp(config: ServerConfig, logger: Logger = createLogg
   await uploads.recover();
   // The retention sweep runs at every start, then every trashSweepMs; jobs left by a dead server are retried.
   await jobs.ensureRecurring(TRASH_SWEEP_JOB, TRASH_SWEEP_JOB);
+  await jobs.ensureRecurring(PRUNE_JOBS_JOB, PRUNE_JOBS_JOB);
   jobs.start();
   return app;
 }

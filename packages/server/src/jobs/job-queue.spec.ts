@@ -127,4 +127,21 @@ describe('JobQueue: restarts, failures, concurrency', () => {
     await eventually(async () => (order.includes('job') ? true : undefined), 5000, 'the job');
     expect(order).toEqual(['start-up', 'job']);
   });
+  it('prunes finished jobs: done ones after a day, failed ones after a month; never live ones', async () => {
+    const day = 24 * 3_600_000;
+    const now = Date.now();
+    const add = async (state: 'queued' | 'running' | 'done' | 'failed', age: number) => {
+      const id = randomUUID();
+      await repos.jobs.enqueue({ id, type: 'old', payload: {}, runAfter: now - age }, now - age);
+      await db.updateTable('jobs').set({ state, updated_at: now - age }).where('id', '=', id).execute();
+      return id;
+    };
+    const kept = [await add('done', day / 2), await add('failed', 10 * day), await add('queued', 60 * day), await add('running', 60 * day)];
+    const pruned = [await add('done', 2 * day), await add('failed', 31 * day)];
+    const q = queue({ workers: 0 });
+    const next = await q.pruneFinished();
+    expect(next.runAgainAt).toBeGreaterThan(now);
+    for (const id of kept) expect(await repos.jobs.find(id), `job ${id} kept`).toBeDefined();
+    for (const id of pruned) expect(await repos.jobs.find(id), `job ${id} pruned`).toBeUndefined();
+  });
 });

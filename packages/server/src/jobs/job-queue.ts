@@ -35,6 +35,12 @@ export interface JobTypeOptions {
  * again after a crash once its lock expires. Runs off the request path: a request only enqueues
  * and wakes the workers.
  */
+export const PRUNE_JOBS_JOB = 'jobs.prune';
+const HOUR_MS = 3_600_000;
+const PRUNE_EVERY_MS = HOUR_MS;
+const PRUNE_DONE_AFTER_MS = 24 * HOUR_MS;
+const PRUNE_FAILED_AFTER_MS = 30 * 24 * HOUR_MS;
+
 export class JobQueue {
   private readonly handlers = new Map<string, JobHandler>();
   private readonly options = new Map<string, JobTypeOptions>();
@@ -80,6 +86,17 @@ export class JobQueue {
   async ensureRecurring(id: string, type: string, runAfter = this.clock()): Promise<void> {
     await this.repos.jobs.ensureRecurring({ id, type, payload: {}, runAfter }, this.clock());
     this.wake();
+  }
+
+  /**
+   * The `jobs.prune` job: finished rows would otherwise pile up (two per upload). Done ones go after
+   * a day; failed ones stay a month, for whoever looks into why.
+   */
+  async pruneFinished(): Promise<{ runAgainAt: number }> {
+    const now = this.clock();
+    const pruned = await this.repos.jobs.pruneFinished(now - PRUNE_DONE_AFTER_MS, now - PRUNE_FAILED_AFTER_MS);
+    if (pruned > 0) this.log.info({ pruned }, 'finished jobs pruned');
+    return { runAgainAt: now + PRUNE_EVERY_MS };
   }
 
   start(): void {

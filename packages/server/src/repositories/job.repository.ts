@@ -130,6 +130,20 @@ export class JobRepository {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  /** Deletes finished jobs: done before `doneBefore`, failed before `failedBefore`. Returns how many. */
+  async pruneFinished(doneBefore: number, failedBefore: number): Promise<number> {
+    const result = await this.db
+      .deleteFrom('jobs')
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('state', '=', 'done'), eb('updated_at', '<', doneBefore)]),
+          eb.and([eb('state', '=', 'failed'), eb('updated_at', '<', failedBefore)]),
+        ]),
+      )
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async find(id: string): Promise<JobRow | undefined> {
     const row = await this.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toJob(row);
