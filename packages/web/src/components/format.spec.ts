@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { daysLeft, daysLeftText, itemCount, planLabel, relativeTime, usageBar } from './format.js';
+import { cameraLabel, daysLeft, daysLeftText, itemCount, planLabel, relativeTime, usageBar } from './format.js';
 
 const DAY = 24 * 3600_000;
 const GIB = 1024 ** 3;
@@ -94,5 +94,20 @@ describe('small labels', () => {
     expect(itemCount(0)).toBe('0 items');
     expect(itemCount(1)).toBe('1 item');
     expect(itemCount(12)).toBe('12 items');
+  });
+});
+
+describe('cameraLabel', () => {
+  it('does not repeat the maker when the model already names it', () => {
+    expect(cameraLabel('Canon', 'Canon EOS R5')).toBe('Canon EOS R5');
+    expect(cameraLabel('NIKON CORPORATION', 'NIKON Z 6_2')).toBe('NIKON Z 6_2');
+    expect(cameraLabel('samsung', 'SM-S918B')).toBe('samsung SM-S918B');
+    expect(cameraLabel('Apple', 'iPhone 15 Pro')).toBe('Apple iPhone 15 Pro');
+  });
+
+  it('shows whichever part is known', () => {
+    expect(cameraLabel(null, 'X-T5')).toBe('X-T5');
+    expect(cameraLabel('FUJIFILM', '')).toBe('FUJIFILM');
+    expect(cameraLabel(null, null)).toBe('');
   });
 });

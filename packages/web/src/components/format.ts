@@ -6,7 +6,7 @@
 
 const DAY_MS = 24 * 3600_000;
 
-/** How long Recently Deleted keeps an asset before it is purged (the server's default retention). */
+/** Recently Deleted's retention until the server says its own (GET /api/server/info). */
 export const TRASH_RETENTION_DAYS = 30;
 
 /**
@@ -43,7 +43,8 @@ export function itemCount(n: number): string {
   return plural(n, 'item');
 }
 
-function plural(n: number, word: string): string {
+/** "1 day", "7 days". */
+export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
@@ -93,4 +94,16 @@ export function planLabel(name: string): string {
   if (name === 'free') return 'Free';
   const sized = /^(\d+)\s*(gb|tb)$/i.exec(name);
   return sized ? `${sized[1]} ${sized[2].toUpperCase()}` : name;
+}
+
+/**
+ * A camera as people say it: "Canon EOS R5", not "Canon Canon EOS R5" — many models already
+ * start with the maker's name (compared case-insensitively, first word: "NIKON CORPORATION" /
+ * "NIKON Z 6_2").
+ */
+export function cameraLabel(make: string | null | undefined, model: string | null | undefined): string {
+  const [m, n] = [make?.trim() ?? '', model?.trim() ?? ''];
+  if (!m || !n) return m || n;
+  const brand = m.split(/\s+/)[0].toLowerCase();
+  return n.toLowerCase().startsWith(brand) ? n : `${m} ${n}`;
 }

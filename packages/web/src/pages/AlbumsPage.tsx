@@ -7,7 +7,7 @@ import { NameDialog } from '../components/NameDialog';
 import { useResource } from '../components/useResource';
 import { Page } from '../layout/Page';
 import { useLiveEvents } from '../live/events';
-import { PlusIcon } from '../ui/icons';
+import { ChevronRightIcon, HiddenIcon, PlusIcon } from '../ui/icons';
 import './AlbumsPage.css';
 
 /** The account's albums, newest first; an album made on any device appears here live. */
@@ -55,6 +55,13 @@ export function AlbumsPage() {
           </li>
         ))}
       </ul>
+      {/* The phone's tab bar has no room for Hidden: it is here, as in the Photos app's Utilities. */}
+      <section className="albums-utilities" aria-label="Utilities">
+        <h2>Utilities</h2>
+        <Link href="/hidden" className="utility-link">
+          <HiddenIcon /> <span>Hidden</span> <ChevronRightIcon className="utility-chevron" />
+        </Link>
+      </section>
       {creating && (
         <NameDialog
           title="New album"

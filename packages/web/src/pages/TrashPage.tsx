@@ -1,4 +1,4 @@
-import { ROUTES, type Asset, type PurgeResponse, type StorageDetails } from '@skyroll/protocol';
+import { ROUTES, type Asset, type PurgeResponse, type ServerInfo, type StorageDetails } from '@skyroll/protocol';
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { api } from '../api';
@@ -7,7 +7,7 @@ import type { AssetsResponse } from '../api-types';
 import { restoreFromTrash } from '../assets/asset-actions';
 import { ActionDialog } from '../components/ActionDialog';
 import { AssetThumb } from '../components/AssetThumb';
-import { daysLeft, daysLeftText, itemCount, TRASH_RETENTION_DAYS } from '../components/format';
+import { daysLeft, daysLeftText, itemCount, plural, TRASH_RETENTION_DAYS } from '../components/format';
 import { useResource } from '../components/useResource';
 import { Page } from '../layout/Page';
 import { useLiveEvents } from '../live/events';
@@ -18,6 +18,8 @@ interface TrashView {
   assets: Asset[];
   /** Bytes the trash holds in the quota (each original once), from the storage breakdown. */
   trashBytes: number;
+  /** Days the server keeps an item here before it purges it. */
+  retentionDays: number;
 }
 
 /** The server accepts this many ids per restore request. */
@@ -26,8 +28,8 @@ const RESTORE_BATCH = 1000;
 type Confirming = { kind: 'purge'; asset: Asset } | { kind: 'empty' } | null;
 
 /**
- * Recently Deleted: what was deleted on any device, kept for 30 days (and counted in the storage
- * plan) before it is deleted for good. Restore brings an item back on every device.
+ * Recently Deleted: what was deleted on any device, kept for the server's retention period (and
+ * counted in the storage plan) before it is deleted for good. Restore brings an item back on every device.
  */
 export function TrashPage() {
   const trash = useResource(loadTrash);
@@ -39,6 +41,7 @@ export function TrashPage() {
 
   const assets = trash.data?.assets ?? [];
   const now = Date.now();
+  const retentionDays = trash.data?.retentionDays ?? TRASH_RETENTION_DAYS;
 
   /** Runs an action on some items: they wait meanwhile, leave the list once it succeeded; throws its error. */
   async function act(ids: string[], action: () => Promise<unknown>): Promise<void> {
@@ -84,7 +87,7 @@ export function TrashPage() {
       }
     >
       <p className="trash-explainer muted">
-        Photos and videos deleted on any device stay here for {TRASH_RETENTION_DAYS} days, then they are deleted for good. Until then they count toward
+        Photos and videos deleted on any device stay here for {plural(retentionDays, 'day')}, then they are deleted for good. Until then they count toward
         your <Link href="/storage">storage</Link>.
       </p>
 
@@ -97,13 +100,13 @@ export function TrashPage() {
       {trash.data && assets.length === 0 && (
         <div data-testid="trash-empty" className="empty-state">
           <strong>No recently deleted items</strong>
-          <span>What you delete on any device waits here for {TRASH_RETENTION_DAYS} days.</span>
+          <span>What you delete on any device waits here for {plural(retentionDays, 'day')}.</span>
         </div>
       )}
 
       <ul className="trash-grid">
         {assets.map((asset) => {
-          const days = daysLeft(asset.trashedAt ?? now, now);
+          const days = daysLeft(asset.trashedAt ?? now, now, retentionDays);
           const waiting = busy.has(asset.id);
           return (
             <li key={asset.id} className="trash-item" data-testid="trash-item" data-asset-id={asset.id} aria-busy={waiting}>
@@ -154,13 +157,18 @@ export function TrashPage() {
 }
 
 async function loadTrash(): Promise<TrashView> {
-  const [{ assets }, storage] = await Promise.all([
+  const [{ assets }, storage, info] = await Promise.all([
     api<AssetsResponse>('GET', ROUTES.trashList),
     api<StorageDetails>('GET', ROUTES.storage).catch(() => null),
+    api<ServerInfo>('GET', ROUTES.info).catch(() => null),
   ]);
   // Most recently deleted first, as the deletions happened.
   const sorted = [...assets].sort((a, b) => (b.trashedAt ?? 0) - (a.trashedAt ?? 0));
-  return { assets: sorted, trashBytes: storage?.breakdown.trash ?? assets.reduce((sum, a) => sum + a.size, 0) };
+  return {
+    assets: sorted,
+    trashBytes: storage?.breakdown.trash ?? assets.reduce((sum, a) => sum + a.size, 0),
+    retentionDays: info?.trashRetentionDays ?? TRASH_RETENTION_DAYS,
+  };
 }
 
 function purge(ids: string[]): Promise<PurgeResponse> {

@@ -5,6 +5,8 @@ import { CheckIcon, HeartIcon, PlayIcon } from '../ui/icons';
 import { Thumbnail } from './Thumbnail';
 
 const LONG_PRESS_MS = 450;
+/** A finger never holds perfectly still: a long press survives this much movement (CSS px). */
+const LONG_PRESS_SLOP = 10;
 
 export interface AssetTileProps {
   asset: TimelineAsset;
@@ -22,6 +24,7 @@ export interface AssetTileProps {
 export const AssetTile = memo(function AssetTile({ asset, left, width, height, selected, selecting, onOpen, onToggleSelect }: AssetTileProps) {
   const pressTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const longPressed = useRef(false);
+  const pressStart = useRef({ x: 0, y: 0 });
 
   return (
     <div
@@ -52,13 +55,16 @@ export const AssetTile = memo(function AssetTile({ asset, left, width, height, s
       onPointerDown={(e) => {
         if (e.pointerType !== 'touch') return;
         longPressed.current = false;
+        pressStart.current = { x: e.clientX, y: e.clientY };
         pressTimer.current = setTimeout(() => {
           longPressed.current = true;
           onToggleSelect(asset.id, false);
         }, LONG_PRESS_MS);
       }}
       onPointerUp={() => clearTimeout(pressTimer.current)}
-      onPointerMove={() => clearTimeout(pressTimer.current)}
+      onPointerMove={(e) => {
+        if (Math.hypot(e.clientX - pressStart.current.x, e.clientY - pressStart.current.y) > LONG_PRESS_SLOP) clearTimeout(pressTimer.current);
+      }}
       onPointerCancel={() => clearTimeout(pressTimer.current)}
       onContextMenu={(e) => {
         if (longPressed.current) e.preventDefault();

@@ -1,5 +1,6 @@
 import type { AssetInfo } from '@skyroll/protocol';
 import type { ReactNode } from 'react';
+import { cameraLabel } from '../components/format';
 import { formatBytes, formatDuration } from '../ui/format';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' });
@@ -30,7 +31,7 @@ export function InfoPanel({ info }: { info: AssetInfo | null }) {
         </Row>
         {camera && (camera.make || camera.model) && (
           <Row label="Camera" testId="info-camera">
-            {[camera.make, camera.model].filter(Boolean).join(' ')}
+            {cameraLabel(camera.make, camera.model)}
             {camera.lens && <div className="muted">{camera.lens}</div>}
           </Row>
         )}

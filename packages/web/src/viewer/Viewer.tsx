@@ -248,13 +248,13 @@ export function Viewer({ id, background }: { id: string; background: string }) {
             </button>
           </div>
         </header>
-        <div className="viewer-body">
+        <div className={asset?.type === 'video' ? 'viewer-body video' : 'viewer-body'}>
           {error ? (
             <div className="viewer-message" role="alert">
               {error}
             </div>
           ) : asset ? (
-            <ViewerMedia asset={asset} controls={(handle) => (media.current = handle)} />
+            <ViewerMedia asset={asset} controls={(handle) => (media.current = handle)} onSwipe={(swipe) => (swipe === 'close' ? close() : go(swipe === 'next' ? next : previous))} />
           ) : (
             <div className="viewer-message" aria-busy="true" />
           )}

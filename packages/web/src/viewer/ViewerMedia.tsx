@@ -1,5 +1,6 @@
 import { ROUTES, type Asset } from '@skyroll/protocol';
 import { useEffect, useRef, useState } from 'react';
+import type { Swipe } from './swipe';
 import { useZoom } from './use-zoom';
 
 /** Originals a browser shows by itself; others (HEIC, RAW) are seen through their preview only. */
@@ -15,9 +16,17 @@ export interface ViewerMediaHandle {
  * The photo (its preview; the original once zoomed in, for the detail) or the video (the
  * original, streamed with Range requests, its preview as the poster).
  */
-export function ViewerMedia({ asset, controls }: { asset: Asset; controls: (handle: ViewerMediaHandle) => void }) {
+export function ViewerMedia({
+  asset,
+  controls,
+  onSwipe,
+}: {
+  asset: Asset;
+  controls: (handle: ViewerMediaHandle) => void;
+  onSwipe?: (swipe: Exclude<Swipe, null>) => void;
+}) {
   const stage = useRef<HTMLDivElement>(null);
-  const { zoom, zoomIn, zoomOut, reset, handlers } = useZoom(stage, asset.id);
+  const { zoom, zoomIn, zoomOut, reset, handlers } = useZoom(stage, asset.id, onSwipe);
   const [previewFailed, setPreviewFailed] = useState(false);
   const [originalLoaded, setOriginalLoaded] = useState(false);
   const showsOriginal = BROWSER_IMAGES.has(asset.mime);
@@ -41,8 +50,9 @@ export function ViewerMedia({ asset, controls }: { asset: Asset; controls: (hand
   }, [previewFailed, showsOriginal, asset.media]);
 
   if (asset.type === 'video') {
+    // No zoom and no swipes: a horizontal drag on a video is its seek bar (phones get arrows instead).
     return (
-      <div className="viewer-stage" ref={stage}>
+      <div className="viewer-stage video" ref={stage}>
         <video
           key={asset.id}
           className="viewer-video"

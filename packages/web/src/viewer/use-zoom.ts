@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type PointerEvent as ReactPointerEvent, type RefObject } from 'react';
+import { swipeOf, type Swipe } from './swipe';
 
 export interface Zoom {
   scale: number;
@@ -14,12 +15,15 @@ const IDENTITY: Zoom = { scale: 1, x: 0, y: 0 };
 /**
  * Zoom and pan of the viewer's stage: wheel (around the pointer), pinch (two pointers), drag to
  * pan once zoomed, double-click to toggle, and zoomIn / zoomOut / reset for the keys.
+ * Unzoomed, a one-finger swipe is reported to `onSwipe` (phones have no arrow keys).
  * Back to fit whenever `resetKey` (the asset) changes.
  */
-export function useZoom(stage: RefObject<HTMLElement | null>, resetKey: string) {
+export function useZoom(stage: RefObject<HTMLElement | null>, resetKey: string, onSwipe?: (swipe: Exclude<Swipe, null>) => void) {
   const [zoom, setZoom] = useState<Zoom>(IDENTITY);
   const pointers = useRef(new Map<number, { x: number; y: number }>());
   const pinch = useRef<{ distance: number; scale: number } | null>(null);
+  /** Where a one-pointer gesture on the unzoomed stage began; dropped once a second pointer joins. */
+  const swipeStart = useRef<{ id: number; x: number; y: number } | null>(null);
 
   useEffect(() => setZoom(IDENTITY), [resetKey]);
 
@@ -55,6 +59,7 @@ export function useZoom(stage: RefObject<HTMLElement | null>, resetKey: string) 
 
   const onPointerDown = (e: ReactPointerEvent) => {
     pointers.current.set(e.pointerId, { x: e.clientX, y: e.clientY });
+    swipeStart.current = pointers.current.size === 1 && zoom.scale === 1 && e.pointerType !== 'mouse' ? { id: e.pointerId, x: e.clientX, y: e.clientY } : null;
     if (pointers.current.size === 2) pinch.current = { distance: spread(pointers.current), scale: zoom.scale };
     (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
   };
@@ -73,6 +78,11 @@ export function useZoom(stage: RefObject<HTMLElement | null>, resetKey: string) 
   const onPointerUp = (e: ReactPointerEvent) => {
     pointers.current.delete(e.pointerId);
     if (pointers.current.size < 2) pinch.current = null;
+    const start = swipeStart.current;
+    swipeStart.current = null;
+    if (start?.id !== e.pointerId || e.type === 'pointercancel' || !onSwipe) return;
+    const swipe = swipeOf(e.clientX - start.x, e.clientY - start.y);
+    if (swipe) onSwipe(swipe);
   };
 
   return {
