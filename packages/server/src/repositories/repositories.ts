@@ -34,6 +34,17 @@ export class Repositories {
     this.timeline = new TimelineRepository(db);
   }
 
+  /**
+   * Runs fn's reads on one snapshot, so figures read by several queries agree with each other
+   * (PostgreSQL: repeatable read; SQLite's transactions always read one snapshot).
+   */
+  snapshot<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
+    return this.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute((trx) => fn(new Repositories(trx)));
+  }
+
   /** Runs fn in one transaction: everything it writes commits together or not at all. */
   transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
     return this.db.transaction().execute((trx) => fn(new Repositories(trx)));

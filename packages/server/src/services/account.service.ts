@@ -13,17 +13,17 @@ export class AccountService {
 
   /** Plan, quota, bytes used (every stored original an asset or version references, trash included) and where they go. */
   async storage(auth: Auth): Promise<StorageDetails> {
-    const [info, references, devices] = await Promise.all([
-      this.storageInfo(auth.accountId),
-      this.repos.assets.storageReferences(auth.accountId),
-      this.repos.devices.listByAccount(auth.accountId),
-    ]);
-    const names = new Map(devices.map((d) => [d.id, d.name]));
-    return { ...info, breakdown: storageBreakdown(references, names), plans: [...this.plans] };
+    // One snapshot: the used bytes and their breakdown must add up even while uploads commit.
+    return this.repos.snapshot(async (repos) => {
+      const info = await this.storageInfo(auth.accountId, repos);
+      const references = await repos.assets.storageReferences(auth.accountId);
+      const names = new Map((await repos.devices.listByAccount(auth.accountId)).map((d) => [d.id, d.name]));
+      return { ...info, breakdown: storageBreakdown(references, names), plans: [...this.plans] };
+    });
   }
 
-  async storageInfo(accountId: string): Promise<StorageInfo> {
-    const account = await this.repos.accounts.findById(accountId);
+  async storageInfo(accountId: string, repos = this.repos): Promise<StorageInfo> {
+    const account = await repos.accounts.findById(accountId);
     if (!account) throw new SkyrollError('UNAUTHORIZED');
     return { plan: account.plan, quotaBytes: account.quota_bytes, usedBytes: account.used_bytes };
   }
