@@ -401,6 +401,12 @@ export const JournalPoke = z.object({ head: z.number().int().nonnegative() });
 
 /** `event: settings` on `GET /api/events`: a device's settings changed (sent to every device of the account). */
 export const SettingsPoke = z.object({ deviceId: z.string(), settings: DeviceSettings });
+/**
+ * `event: resync` on `GET /api/events` (data `{}`): this replica lost touch with the others for a
+ * moment, so pokes may have been missed: read settings, devices, storage and media state again
+ * (the journal head follows as `event: journal`).
+ */
+export const RESYNC_EVENT = 'resync';
 /** `event: account` on `GET /api/events`: the plan or the used bytes changed (upgrade, trash emptied). */
 export const AccountPoke = StorageInfo;
 /**

@@ -138,6 +138,13 @@ export async function syncForever(options: EngineOptions, signal: AbortSignal): 
           log.write('storage.changed', { usedBytes: storage.usedBytes, quotaBytes: storage.quotaBytes, plan: storage.plan });
           if (engine.releaseHolds('cloud-storage') > 0) poke();
         },
+        onResync: () => {
+          // Settings or a bigger plan may have been announced while the server missed pokes.
+          log.write('events.resync', {});
+          remoteDirty = true;
+          engine.releaseHolds('cloud-storage');
+          void refreshSettings(api, state, log).then(poke);
+        },
       },
       events.signal,
     );

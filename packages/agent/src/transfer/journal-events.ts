@@ -2,7 +2,7 @@
  * The server's SSE stream, reconnecting with backoff: journal pokes (`event: journal`,
  * `{"head":N}`), a device's new settings (`event: settings`), the account's storage (`event: account`).
  */
-import { AccountPoke, JournalPoke, SettingsPoke, type DeviceSettings, type StorageInfo } from '@skyroll/protocol';
+import { AccountPoke, JournalPoke, RESYNC_EVENT, SettingsPoke, type DeviceSettings, type StorageInfo } from '@skyroll/protocol';
 import { createParser } from 'eventsource-parser';
 import type { ApiClient } from './api-client.js';
 
@@ -11,6 +11,8 @@ export interface PokeHandlers {
   onConnection: (connected: boolean, error?: unknown) => void;
   onSettings?: (deviceId: string, settings: DeviceSettings) => void;
   onAccount?: (storage: StorageInfo) => void;
+  /** The server may have missed pokes for a moment (`event: resync`): read what they carry again. */
+  onResync?: () => void;
 }
 
 export async function followJournalPokes(api: ApiClient, handlers: PokeHandlers, signal: AbortSignal): Promise<void> {
@@ -31,6 +33,8 @@ export async function followJournalPokes(api: ApiClient, handlers: PokeHandlers,
           } else if (event.event === 'account') {
             const poke = AccountPoke.safeParse(safeJson(event.data));
             if (poke.success) handlers.onAccount?.(poke.data);
+          } else if (event.event === RESYNC_EVENT) {
+            handlers.onResync?.();
           }
         },
       });

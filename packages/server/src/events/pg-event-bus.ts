@@ -19,8 +19,9 @@ type Part = { replica: string; part: { id: string; index: number; count: number;
  * a replica ignores its own (they carry its id), so nothing is delivered twice.
  *
  * Notifications sent while this replica's session was down are lost: when it is back, every
- * head listener is told to read its head again (devices pull the journal once). Other pokes
- * missed in that moment (settings, health, storage) are seen at the device's next read.
+ * head listener is told to read its head again (devices pull the journal once), and the event
+ * streams send `event: resync`, so devices read again what other pokes carry (settings, health,
+ * storage, media).
  */
 export class PgEventBus implements EventBus {
   private readonly local = new InProcessEventBus();

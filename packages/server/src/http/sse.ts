@@ -39,7 +39,11 @@ export class JournalEventStreams {
       this.journal.head(auth).then(send, (err: unknown) => request.log.warn({ err }, 'reading the journal head failed'));
     // Subscribe before reading the head, so no advance can slip between the two. No head: pokes
     // may have been missed (replicas lost touch a moment), so read it again.
-    const unsubscribe = this.journal.watchHead(auth, (head) => (head === undefined ? void reread() : send(head)));
+    // Other pokes (settings, health, storage, media) may have been missed too: the client reads them again.
+    const resync = () => {
+      if (!res.destroyed) res.write(`event: resync\ndata: {}\n\n`);
+    };
+    const unsubscribe = this.journal.watchHead(auth, (head) => (head === undefined ? (resync(), void reread()) : send(head)));
     const unsubscribeEvents = this.events.subscribe(auth.accountId, (event) => {
       if (res.destroyed) return;
       // Not a poke: the token stops working now, so does its stream (the reconnect hears 401 revoked).
