@@ -8,6 +8,7 @@ import { isHeif, isRaw } from './formats.js';
 import { probeHeic } from './heic.js';
 import { hasDetails, toMediaDetails, type MediaDetails } from './media-details.js';
 import { rawMimeOfTiff, readRaw } from './raw.js';
+import { probeVideo } from './video.js';
 
 export interface MediaInfo {
   mime: string;
@@ -40,7 +41,8 @@ export async function inspectMedia(file: string): Promise<MediaInfo> {
   if (mime === 'image/tiff') mime = (await rawMimeOfTiff(file)) ?? mime;
   if (isRaw(mime)) return inspectRaw(file, mime);
   const type = mime.startsWith('video/') ? 'video' : 'photo';
-  if (type === 'photo') await checkImageIntegrity(file, mime);
+  if (type === 'video') return inspectVideo(file, mime);
+  await checkImageIntegrity(file, mime);
   const exif = await readExif(file);
   const dims = type === 'photo' ? await readDimensions(file, mime) : undefined;
   return {
@@ -49,6 +51,24 @@ export async function inspectMedia(file: string): Promise<MediaInfo> {
     width: dims?.width ?? exif.width,
     height: dims?.height ?? exif.height,
     takenAt: exif.takenAt,
+    details: exif.details,
+  };
+}
+
+/**
+ * A video's dimensions and recording time come from ffprobe. One it cannot read is still stored
+ * (its poster job then fails with ffprobe's reason, shown on the asset): a codec this build lacks
+ * is no reason to refuse a user's video.
+ */
+async function inspectVideo(file: string, mime: string): Promise<MediaInfo> {
+  const exif = await readExif(file);
+  const facts = await probeVideo(file).catch(() => undefined);
+  return {
+    mime,
+    type: 'video',
+    width: facts?.width ?? exif.width,
+    height: facts?.height ?? exif.height,
+    takenAt: exif.takenAt ?? facts?.takenAt ?? null,
     details: exif.details,
   };
 }

@@ -6,6 +6,8 @@ export interface VideoFacts {
   width: number | null;
   height: number | null;
   durationMs: number | null;
+  /** When it was recorded (QuickTime / MP4 creation time), epoch ms; null when the file says nothing. */
+  takenAt: number | null;
 }
 
 /** The poster is the frame at 1 s (past a fade-in or a black first frame), or the first frame of a shorter clip. */
@@ -40,7 +42,8 @@ export async function probeVideo(file: string): Promise<VideoFacts> {
   const out = await run(binary('@ffprobe-installer/ffprobe'), [
     '-v', 'error',
     '-select_streams', 'v:0',
-    '-show_entries', 'stream=width,height,duration:stream_tags=rotate:stream_side_data=rotation:format=duration',
+    '-show_entries',
+    'stream=width,height,duration:stream_tags=rotate,creation_time:stream_side_data=rotation:format=duration:format_tags=creation_time,com.apple.quicktime.creationdate',
     '-of', 'json',
     file,
   ]);
@@ -60,7 +63,21 @@ export function parseProbe(probe: any): VideoFacts {
     width: quarterTurn ? height : width,
     height: quarterTurn ? width : height,
     durationMs: Number.isFinite(seconds) && seconds >= 0 ? Math.round(seconds * 1000) : null,
+    takenAt: recordedAt(probe?.format?.tags, stream.tags),
   };
+}
+
+/**
+ * The recording time: Apple's creation date first (it carries the local offset), then the
+ * container's, then the stream's creation_time (UTC). Zero dates (1904/1970, written by
+ * encoders that know no time) and unparseable ones count as none.
+ */
+function recordedAt(formatTags: Record<string, string> | undefined, streamTags: Record<string, string> | undefined): number | null {
+  for (const value of [formatTags?.['com.apple.quicktime.creationdate'], formatTags?.creation_time, streamTags?.creation_time]) {
+    const ms = value ? Date.parse(value) : NaN;
+    if (Number.isFinite(ms) && ms > Date.UTC(1971, 0, 1)) return ms;
+  }
+  return null;
 }
 
 /** One frame as PNG bytes, rotated as the video is shown (ffmpeg applies the rotation itself). */
