@@ -1,4 +1,4 @@
-import { ROUTES } from '@skyroll/protocol';
+import { RESYNC_EVENT, ROUTES } from '@skyroll/protocol';
 import { useEffect, useLayoutEffect, useRef, useSyncExternalStore } from 'react';
 import { api } from '../api.js';
 
@@ -12,8 +12,9 @@ const RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
  * The one EventSource of the app, shared by every subscriber. The browser reconnects by itself
  * after a dropped connection, but gives up for good when the server answers with an error (a
  * restart, a 5xx): then we reconnect ourselves, with a growing delay. Whatever happened while
- * disconnected is caught up by a synthetic `journal` event once the stream is back, and a
- * synthetic `media` event without ids (thumbnails made meanwhile: read again what is pending).
+ * disconnected (or while the server's replica missed pokes: `event: resync`) is caught up by a
+ * synthetic event of every type: `journal`, `media` without ids (read again what is pending), and
+ * `settings`, `device`, `account` (their pages reload).
  */
 class LiveEvents {
   private readonly handlers = new Map<LiveEventType, Set<Handler>>();
@@ -67,10 +68,7 @@ class LiveEvents {
     this.source = source;
     source.onopen = () => {
       this.attempts = 0;
-      if (this.missedSome) {
-        this.poke();
-        this.dispatch('media', {});
-      }
+      if (this.missedSome) this.catchUp();
       this.missedSome = false;
       this.setConnected(true);
     };
@@ -88,6 +86,16 @@ class LiveEvents {
     for (const type of EVENT_TYPES) {
       source.addEventListener(type, (event) => this.dispatch(type, parse((event as MessageEvent<string>).data)));
     }
+    // The server itself may have missed pokes for a moment (a replica lost touch with the others).
+    source.addEventListener(RESYNC_EVENT, () => this.catchUp());
+  }
+
+  /**
+   * Pokes may have been missed: every subscriber reads again what it shows (a `media` without ids
+   * means "what is pending"; settings, device and account subscribers reload).
+   */
+  private catchUp(): void {
+    for (const type of EVENT_TYPES) this.dispatch(type, {});
   }
 
   private setConnected(connected: boolean): void {
