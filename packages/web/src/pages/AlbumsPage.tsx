@@ -7,7 +7,7 @@ import { NameDialog } from '../components/NameDialog';
 import { useResource } from '../components/useResource';
 import { Page } from '../layout/Page';
 import { useLiveEvents } from '../live/events';
-import { ChevronRightIcon, HiddenIcon, PlusIcon } from '../ui/icons';
+import { AlbumIcon, ChevronRightIcon, HiddenIcon, PlusIcon } from '../ui/icons';
 import './AlbumsPage.css';
 
 /** The account's albums, newest first; an album made on any device appears here live. */
@@ -47,7 +47,14 @@ export function AlbumsPage() {
           <li key={album.id}>
             <Link href={`/albums/${album.id}`} className="album-card" data-testid="album" data-album-id={album.id}>
               <div className="album-cover">
-                {album.coverAssetId && <img src={ROUTES.thumbnail(album.coverAssetId)} alt="" loading="lazy" decoding="async" />}
+                {album.coverAssetId ? (
+                  <img src={ROUTES.thumbnail(album.coverAssetId)} alt="" loading="lazy" decoding="async" />
+                ) : (
+                  <span className="album-cover-empty" data-testid="album-cover-empty">
+                    <AlbumIcon />
+                    Empty
+                  </span>
+                )}
               </div>
               <span className="album-name">{album.name}</span>
               <span className="album-count muted">{itemCount(album.assetCount)}</span>
