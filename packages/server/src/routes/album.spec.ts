@@ -5,36 +5,27 @@ import {
   ENGINES,
   makeJpeg,
   request,
-  signupAndLogin,
-  startTestServer,
-  testEngine,
-  uploadAndCommit,
   type Session,
-  type TestEngine,
+  type SpecServer,
+  startSpecServer,
   type TestServer,
+  uploadAndCommit,
 } from '../testing/harness.js';
 
 const at = (wall: number, node = 'phone') => formatHlc({ wall, counter: 0, node });
 
 describe.each(ENGINES)('on %s', (engine) => {
-  let store: TestEngine;
+  let spec: SpecServer;
   let server: TestServer;
   let alice: Session;
   let bob: Session;
   let seed = 1000;
 
   beforeAll(async () => {
-    store = await testEngine(engine, 'albums');
-    server = await startTestServer(store.env);
-    [alice, bob] = await Promise.all([signupAndLogin(server.url, 'alice-phone'), signupAndLogin(server.url, 'bob-phone')]);
+    spec = await startSpecServer(engine, 'albums');
+    ({ server, alice, bob } = spec);
   });
-  afterAll(async () => {
-    try {
-      await server?.close();
-    } finally {
-      await store?.drop();
-    }
-  });
+  afterAll(() => spec?.close());
 
   const upload = async (session = alice, takenAt = '2024:05:01 12:00:00'): Promise<Asset> =>
     uploadAndCommit(server.url, session.token, await makeJpeg(++seed, takenAt), `albums/${seed}.jpg`);

@@ -5,34 +5,26 @@ import {
   makeJpeg,
   openEvents,
   request,
+  type Session,
   sha256,
   signupAndLogin,
-  startTestServer,
-  testEngine,
-  tusUpload,
-  type Session,
-  type TestEngine,
+  type SpecServer,
+  startSpecServer,
   type TestServer,
+  tusUpload,
 } from '../testing/harness.js';
 
 describe.each(ENGINES)('on %s', (engine) => {
-  let store: TestEngine;
+  let spec: SpecServer;
   let server: TestServer;
   let alice: Session;
   let bob: Session;
 
   beforeAll(async () => {
-    store = await testEngine(engine, 'library');
-    server = await startTestServer({ ...store.env, SKYROLL_EVENTS_PING_MS: '100' });
-    [alice, bob] = await Promise.all([signupAndLogin(server.url, 'alice-phone'), signupAndLogin(server.url, 'bob-phone')]);
+    spec = await startSpecServer(engine, 'library', { SKYROLL_EVENTS_PING_MS: '100' });
+    ({ server, alice, bob } = spec);
   });
-  afterAll(async () => {
-    try {
-      await server?.close();
-    } finally {
-      await store?.drop();
-    }
-  });
+  afterAll(() => spec?.close());
 
   async function uploadAndCommit(session: Session, bytes: Buffer, path: string) {
     const upload = await tusUpload(server.url, session.token, bytes);

@@ -5,14 +5,12 @@ import {
   eventually,
   makeJpeg,
   request,
-  signupAndLogin,
-  startTestServer,
-  testEngine,
+  type Session,
+  type SpecServer,
+  startSpecServer,
+  type TestServer,
   uploadAndCommit,
   withDatabase,
-  type Session,
-  type TestEngine,
-  type TestServer,
 } from '../testing/harness.js';
 
 const JOBS = { SKYROLL_JOB_POLL_MS: '50', SKYROLL_JOB_BACKOFF_MS: '20', SKYROLL_JOB_INGEST_QUIET_MS: '0' };
@@ -20,24 +18,17 @@ const JOBS = { SKYROLL_JOB_POLL_MS: '50', SKYROLL_JOB_BACKOFF_MS: '20', SKYROLL_
 const at = (wall: number, node = 'phone') => formatHlc({ wall, counter: 0, node });
 
 describe.each(ENGINES)('on %s', (engine) => {
-  let store: TestEngine;
+  let spec: SpecServer;
   let server: TestServer;
   let alice: Session;
   let bob: Session;
   let seed = 0;
 
   beforeAll(async () => {
-    store = await testEngine(engine, 'metadata');
-    server = await startTestServer({ ...store.env, ...JOBS });
-    [alice, bob] = await Promise.all([signupAndLogin(server.url, 'alice-phone'), signupAndLogin(server.url, 'bob-phone')]);
+    spec = await startSpecServer(engine, 'metadata', JOBS);
+    ({ server, alice, bob } = spec);
   });
-  afterAll(async () => {
-    try {
-      await server?.close();
-    } finally {
-      await store?.drop();
-    }
-  });
+  afterAll(() => spec?.close());
 
   const upload = async (session = alice): Promise<Asset> => uploadAndCommit(server.url, session.token, await makeJpeg(++seed), `meta/${seed}.jpg`);
   const patch = (id: string, body: unknown, session = alice) =>

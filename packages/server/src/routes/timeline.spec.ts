@@ -4,18 +4,17 @@ import {
   ENGINES,
   makeJpeg,
   request,
+  type Session,
   signupAndLogin,
-  startTestServer,
-  testEngine,
+  type SpecServer,
+  startSpecServer,
+  type TestServer,
   uploadAndCommit,
   withDatabase,
-  type Session,
-  type TestEngine,
-  type TestServer,
 } from '../testing/harness.js';
 
 describe.each(ENGINES)('on %s', (engine) => {
-  let store: TestEngine;
+  let spec: SpecServer;
   let server: TestServer;
   let alice: Session;
   let bob: Session;
@@ -38,9 +37,8 @@ describe.each(ENGINES)('on %s', (engine) => {
   };
 
   beforeAll(async () => {
-    store = await testEngine(engine, 'timeline');
-    server = await startTestServer(store.env);
-    [alice, bob] = await Promise.all([signupAndLogin(server.url, 'alice-phone'), signupAndLogin(server.url, 'bob-phone')]);
+    spec = await startSpecServer(engine, 'timeline');
+    ({ server, alice, bob } = spec);
     a.mayFirst = await upload('2024:05:01 12:00:00');
     a.mayLate = await upload('2024:05:20 08:00:00');
     a.march = await upload('2024:03:10 09:00:00');
@@ -55,13 +53,7 @@ describe.each(ENGINES)('on %s', (engine) => {
     // A video, as far as the timeline is concerned: the type lives on the stored original.
     await withDatabase(server, (db) => db.updateTable('blobs').set({ type: 'video' }).where('checksum', '=', a.newYearsEve.checksum).execute());
   });
-  afterAll(async () => {
-    try {
-      await server?.close();
-    } finally {
-      await store?.drop();
-    }
-  });
+  afterAll(() => spec?.close());
 
   describe('timeline', () => {
     it('counts live, visible assets per UTC month, newest first; trashed and hidden left out', async () => {

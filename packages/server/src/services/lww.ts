@@ -1,4 +1,5 @@
 import { compareHlc, type HybridClock } from '@skyroll/protocol';
+import type { AssetMetadataClocks } from '../repositories/asset.repository.js';
 
 /**
  * Last writer wins, decided by hybrid-logical-clock timestamps: the functional core of metadata
@@ -27,14 +28,8 @@ export interface MetadataFields {
   caption?: string;
 }
 
-export interface MetadataState {
-  favorite: boolean;
-  favoriteHlc: string | null;
-  hidden: boolean;
-  hiddenHlc: string | null;
-  caption: string;
-  captionHlc: string | null;
-}
+/** Each metadata field with the clock time it was last set (null: never). */
+export type MetadataState = Omit<AssetMetadataClocks, 'id'>;
 
 /**
  * The fields of a patch stamped `hlc` that win over the current state, per field; `changed` when

@@ -71,6 +71,33 @@ export async function testEngine(engine: Engine, label: string): Promise<TestEng
   };
 }
 
+/** What most route specs start from: a server on the engine, with Alice's and Bob's phones signed in. */
+export interface SpecServer {
+  server: TestServer;
+  alice: Session;
+  bob: Session;
+  /** Stops the server, then drops its database. */
+  close(): Promise<void>;
+}
+
+export async function startSpecServer(engine: Engine, label: string, env: Record<string, string> = {}): Promise<SpecServer> {
+  const store = await testEngine(engine, label);
+  const server = await startTestServer({ ...store.env, ...env });
+  const [alice, bob] = await Promise.all([signupAndLogin(server.url, 'alice-phone'), signupAndLogin(server.url, 'bob-phone')]);
+  return {
+    server,
+    alice,
+    bob,
+    async close() {
+      try {
+        await server.close();
+      } finally {
+        await store.drop();
+      }
+    },
+  };
+}
+
 /** Opens a test server's metadata store (closed state or not) for checks a test makes behind the API. */
 export async function withDatabase<T>(server: Pick<TestServer, 'database'>, fn: (db: Database) => Promise<T>): Promise<T> {
   const db = await openDatabase(server.database);
