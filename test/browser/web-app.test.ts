@@ -201,7 +201,10 @@ describe('the web app in Chromium', () => {
       LIVE_MS,
       `${photo.name} in the trash on the server`,
     );
-    if (await page().locator('[data-testid=viewer]').isVisible()) await page().keyboard.press('Escape');
+    // The viewer moves on to the next photo once the server answered: close it.
+    const viewer = page().locator('[data-testid=viewer]');
+    if (await viewer.isVisible()) await page().keyboard.press('Escape');
+    await viewer.waitFor({ state: 'hidden', timeout: LIVE_MS });
     await expect.poll(() => web!.tile(id).count(), { timeout: LIVE_MS }).toBe(0);
     await expect.poll(() => page().locator('[data-testid=timeline]').getAttribute('data-total')).toBe('3');
     await web!.shot('deleted');

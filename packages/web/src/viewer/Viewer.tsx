@@ -26,7 +26,7 @@ import {
 import { useToast } from '../ui/toast';
 import { InfoPanel } from './InfoPanel';
 import { ViewerMedia, type ViewerMediaHandle } from './ViewerMedia';
-import { closeViewer, showInViewer, viewerUnmounted } from './viewer-navigation';
+import { closeViewer, showInViewer, viewerAssetId, viewerUnmounted } from './viewer-navigation';
 import './viewer.css';
 
 const EMPTY: TimelineSnapshot = { buckets: null, total: 0, error: null };
@@ -109,6 +109,8 @@ export function Viewer({ id, background }: { id: string; background: string }) {
   const leave = () => {
     const target = next && next !== 'loading' ? next : previous && previous !== 'loading' ? previous : null;
     store?.removeAssets([id]);
+    // Closed (or moved on) while the request ran: stay where the user went, never reopen.
+    if (viewerAssetId(window.location.pathname) !== id) return;
     if (target) showInViewer(navigate, target.id);
     else close();
   };
