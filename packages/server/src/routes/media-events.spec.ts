@@ -1,9 +1,8 @@
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { CAMERA, dng, jpeg, withExif } from '../services/media/fixtures/samples.js';
 import {
   eventually,
+  FAST_JOBS,
   makeJpeg,
   openEventStream,
   request,
@@ -12,22 +11,12 @@ import {
   startTestServer,
   startTestServerOn,
   uploadAndCommit,
+  withSqliteFile,
 } from '../testing/harness.js';
-
-const JOBS = { SKYROLL_JOB_POLL_MS: '50', SKYROLL_JOB_BACKOFF_MS: '20', SKYROLL_JOB_INGEST_QUIET_MS: '0' };
-
-function sqlite<T>(dataDir: string, fn: (db: Database.Database) => T): T {
-  const db = new Database(path.join(dataDir, 'skyroll.db'));
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
-}
 
 describe('event: media (an original’s derivatives made or given up on)', () => {
   it('tells the account’s streams which assets turned ready, with their thumbhash, and which failed', async () => {
-    const server = await startTestServer(JOBS);
+    const server = await startTestServer(FAST_JOBS);
     const session = await signupAndLogin(server.url);
     const other = await signupAndLogin(server.url, 'other-account');
     const events = await openEventStream(server.url, session.token);
@@ -64,7 +53,7 @@ describe('event: media (an original’s derivatives made or given up on)', () =>
 
 describe('EXIF details backfill at start', () => {
   it('reads the details of originals verified before they were kept, once', async () => {
-    let server = await startTestServer(JOBS);
+    let server = await startTestServer(FAST_JOBS);
     try {
       const session = await signupAndLogin(server.url);
       const bytes = withExif(await jpeg(80, 60, '#446688'), CAMERA);
@@ -75,8 +64,8 @@ describe('EXIF details backfill at start', () => {
 
       // As a server before details were kept left it.
       const checksum = sha256(bytes);
-      sqlite(server.dataDir, (db) => db.prepare('update blobs set details_json = null where checksum = ?').run(checksum));
-      server = await startTestServerOn(server.dataDir, JOBS);
+      withSqliteFile(server.dataDir, (db) => db.prepare('update blobs set details_json = null where checksum = ?').run(checksum));
+      server = await startTestServerOn(server.dataDir, FAST_JOBS);
       expect((await info()).status).toBe(200);
       const restored = await eventually(async () => {
         const res = await info();
@@ -89,9 +78,9 @@ describe('EXIF details backfill at start', () => {
       });
       await server.close();
 
-      const detailsJobs = () => sqlite(server.dataDir, (db) => db.prepare(`select state from jobs where type = 'media-details'`).all() as Array<{ state: string }>);
+      const detailsJobs = () => withSqliteFile(server.dataDir, (db) => db.prepare(`select state from jobs where type = 'media-details'`).all() as Array<{ state: string }>);
       expect(detailsJobs()).toEqual([{ state: 'done' }]);
-      server = await startTestServerOn(server.dataDir, JOBS);
+      server = await startTestServerOn(server.dataDir, FAST_JOBS);
       await server.close();
       expect(detailsJobs()).toEqual([{ state: 'done' }]);
     } finally {
@@ -100,24 +89,24 @@ describe('EXIF details backfill at start', () => {
   });
 
   it('records an original without details as read, so no start queues it again', async () => {
-    let server = await startTestServer(JOBS);
+    let server = await startTestServer(FAST_JOBS);
     try {
       const session = await signupAndLogin(server.url);
       const bytes = await jpeg(40, 30, '#884422'); // no EXIF at all
       await uploadAndCommit(server.url, session.token, bytes, 'DCIM/IMG_7301.jpg');
       const checksum = sha256(bytes);
       const stored = () =>
-        sqlite(server.dataDir, (db) => (db.prepare('select details_json from blobs where checksum = ?').get(checksum) as { details_json: string | null }).details_json);
+        withSqliteFile(server.dataDir, (db) => (db.prepare('select details_json from blobs where checksum = ?').get(checksum) as { details_json: string | null }).details_json);
       await server.close();
       expect(stored()).toBe('{}');
 
-      sqlite(server.dataDir, (db) => db.prepare('update blobs set details_json = null where checksum = ?').run(checksum));
-      server = await startTestServerOn(server.dataDir, JOBS);
+      withSqliteFile(server.dataDir, (db) => db.prepare('update blobs set details_json = null where checksum = ?').run(checksum));
+      server = await startTestServerOn(server.dataDir, FAST_JOBS);
       await eventually(async () => (stored() === '{}' ? true : undefined), 15_000, 'the details recorded as read');
       await server.close();
-      server = await startTestServerOn(server.dataDir, JOBS);
+      server = await startTestServerOn(server.dataDir, FAST_JOBS);
       await server.close();
-      expect(sqlite(server.dataDir, (db) => db.prepare(`select count(*) as n from jobs where type = 'media-details'`).get())).toEqual({ n: 1 });
+      expect(withSqliteFile(server.dataDir, (db) => db.prepare(`select count(*) as n from jobs where type = 'media-details'`).get())).toEqual({ n: 1 });
     } finally {
       await server.close().catch(() => {});
     }

@@ -1,26 +1,23 @@
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { CAMERA, dng, exifBlock } from '../services/media/fixtures/samples.js';
 import { writeHeic } from '../services/media/fixtures/heif-writer.js';
-import { eventually, request, sha256, signupAndLogin, startTestServer, startTestServerOn, uploadAndCommit } from '../testing/harness.js';
-
-const JOBS = { SKYROLL_JOB_POLL_MS: '50', SKYROLL_JOB_BACKOFF_MS: '20', SKYROLL_JOB_INGEST_QUIET_MS: '0' };
-
-function sqlite<T>(dataDir: string, fn: (db: Database.Database) => T): T {
-  const db = new Database(path.join(dataDir, 'skyroll.db'));
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
-}
+import {
+  eventually,
+  FAST_JOBS,
+  request,
+  sha256,
+  signupAndLogin,
+  startTestServer,
+  startTestServerOn,
+  uploadAndCommit,
+  withSqliteFile,
+} from '../testing/harness.js';
 
 const info = (base: string, token: string, id: string) => request(base, `/api/assets/${id}/info`, { token });
 
 describe('media: HEIC and RAW through the server, the info panel, the backfill at start', () => {
   it('makes derivatives of a HEIC, serves its EXIF info, fails a RAW without preview clearly, and backfills once after a restart', async () => {
-    let server = await startTestServer(JOBS);
+    let server = await startTestServer(FAST_JOBS);
     try {
       const session = await signupAndLogin(server.url);
       const heic = writeHeic({ width: 320, height: 240, exif: exifBlock(CAMERA) });
@@ -57,20 +54,20 @@ describe('media: HEIC and RAW through the server, the info panel, the backfill a
       // Derivatives made before the feature existed: none. The next start queues the job, once.
       await server.close();
       const checksum = sha256(heic);
-      sqlite(server.dataDir, (db) => db.prepare('delete from derivatives where checksum = ?').run(checksum));
-      const jobsFor = () => sqlite(server.dataDir, (db) => (db.prepare(`select count(*) as n from jobs where type = 'preview' and payload like ?`).get(`%${checksum}%`) as { n: number }).n);
+      withSqliteFile(server.dataDir, (db) => db.prepare('delete from derivatives where checksum = ?').run(checksum));
+      const jobsFor = () => withSqliteFile(server.dataDir, (db) => (db.prepare(`select count(*) as n from jobs where type = 'preview' and payload like ?`).get(`%${checksum}%`) as { n: number }).n);
       expect(jobsFor()).toBe(1);
-      server = await startTestServerOn(server.dataDir, JOBS);
+      server = await startTestServerOn(server.dataDir, FAST_JOBS);
       await eventually(async () => {
         const res = await info(server.url, session.token, photo.id);
         return res.body.derivatives?.length === 2 && res.body.derivatives.every((d: any) => d.state === 'ready') ? true : undefined;
       }, 20_000, 'the backfilled HEIC derivatives');
       await server.close();
-      server = await startTestServerOn(server.dataDir, JOBS);
+      server = await startTestServerOn(server.dataDir, FAST_JOBS);
       await server.close();
       // One job from the commit, one from the first backfill; the failed RAW was not retried.
       expect(jobsFor()).toBe(2);
-      expect(sqlite(server.dataDir, (db) => (db.prepare(`select count(*) as n from jobs where type = 'preview'`).get() as { n: number }).n)).toBe(3);
+      expect(withSqliteFile(server.dataDir, (db) => (db.prepare(`select count(*) as n from jobs where type = 'preview'`).get() as { n: number }).n)).toBe(3);
     } finally {
       await server.close().catch(() => {});
     }

@@ -3,6 +3,7 @@ import { formatHlc, type Asset, type JournalEntry, type JournalPage } from '@sky
 import {
   ENGINES,
   eventually,
+  FAST_JOBS,
   makeJpeg,
   request,
   type Session,
@@ -13,7 +14,6 @@ import {
   withDatabase,
 } from '../testing/harness.js';
 
-const JOBS = { SKYROLL_JOB_POLL_MS: '50', SKYROLL_JOB_BACKOFF_MS: '20', SKYROLL_JOB_INGEST_QUIET_MS: '0' };
 /** A device's clock reading: later wall times win. */
 const at = (wall: number, node = 'phone') => formatHlc({ wall, counter: 0, node });
 
@@ -25,7 +25,7 @@ describe.each(ENGINES)('on %s', (engine) => {
   let seed = 0;
 
   beforeAll(async () => {
-    spec = await startSpecServer(engine, 'metadata', JOBS);
+    spec = await startSpecServer(engine, 'metadata', FAST_JOBS);
     ({ server, alice, bob } = spec);
   });
   afterAll(() => spec?.close());

@@ -7,9 +7,16 @@ import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { thumbHashToRGBA } from 'thumbhash';
 import { describe, expect, it } from 'vitest';
-import { eventually, makeJpeg, makeRotatedJpeg, request, signupAndLogin, startTestServer, uploadAndCommit } from '../testing/harness.js';
-
-const JOBS = { SKYROLL_JOB_POLL_MS: '50', SKYROLL_JOB_BACKOFF_MS: '20', SKYROLL_JOB_INGEST_QUIET_MS: '0' };
+import {
+  eventually,
+  FAST_JOBS,
+  makeJpeg,
+  makeRotatedJpeg,
+  request,
+  signupAndLogin,
+  startTestServer,
+  uploadAndCommit,
+} from '../testing/harness.js';
 
 async function fetchDerivative(base: string, token: string, id: string, kind: 'thumbnail' | 'preview', headers: Record<string, string> = {}) {
   const res = await fetch(`${base}/api/assets/${id}/${kind}`, { headers: { authorization: `Bearer ${token}`, ...headers } });
@@ -48,7 +55,7 @@ function makeVideo(width: number, height: number, seconds: number): Buffer {
 
 describe('thumbnails and thumbhashes (the preview job)', () => {
   it('makes a 256 px WebP with the EXIF orientation applied, its thumbhash in x-thumbhash, removed on purge', async () => {
-    const server = await startTestServer(JOBS);
+    const server = await startTestServer(FAST_JOBS);
     try {
       const session = await signupAndLogin(server.url);
       // 3000×1000 pixels, Orientation 6: shown as 1000×3000.
@@ -96,7 +103,7 @@ describe('thumbnails and thumbhashes (the preview job)', () => {
       await idle.close();
     }
 
-    const server = await startTestServer(JOBS);
+    const server = await startTestServer(FAST_JOBS);
     try {
       const session = await signupAndLogin(server.url);
       // Valid enough to be stored (its header and end markers are right), but its pixels cannot be decoded.
@@ -116,7 +123,7 @@ describe('thumbnails and thumbhashes (the preview job)', () => {
   });
 
   it('makes a video’s preview and thumbnail from its poster frame, and records its duration', async () => {
-    const server = await startTestServer(JOBS);
+    const server = await startTestServer(FAST_JOBS);
     try {
       const session = await signupAndLogin(server.url);
       const asset = await uploadAndCommit(server.url, session.token, makeVideo(320, 240, 2), 'clip.mp4');

@@ -3,6 +3,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import BetterSqlite3 from 'better-sqlite3';
 import sharp from 'sharp';
 import { buildApp } from '../app.js';
 import { loadConfig, type DatabaseConfig } from '../config.js';
@@ -96,6 +97,19 @@ export async function startSpecServer(engine: Engine, label: string, env: Record
       }
     },
   };
+}
+
+/** Jobs that run at once: workers poll every 50 ms, retry after 20 ms, and never wait for ingest to quiet down. */
+export const FAST_JOBS = { SKYROLL_JOB_POLL_MS: '50', SKYROLL_JOB_BACKOFF_MS: '20', SKYROLL_JOB_INGEST_QUIET_MS: '0' } as const;
+
+/** Raw SQL on an embedded server's database file (DATA/skyroll.db), for checks behind the API. */
+export function withSqliteFile<T>(dataDir: string, fn: (db: BetterSqlite3.Database) => T): T {
+  const db = new BetterSqlite3(path.join(dataDir, 'skyroll.db'));
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
 }
 
 /** Opens a test server's metadata store (closed state or not) for checks a test makes behind the API. */
